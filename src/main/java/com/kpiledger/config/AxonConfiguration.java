@@ -1,0 +1,164 @@
+package com.kpiledger.config;
+
+import com.kpiledger.command.Campaign;
+import com.kpiledger.command.Lead;
+import com.kpiledger.query.history.EventHistoryQueryHandler;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.AggregateConfigurer;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.Configurer;
+import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
+import org.axonframework.messaging.Message;
+import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.axonframework.messaging.correlation.MessageOriginProvider;
+import org.axonframework.queryhandling.QueryGateway;
+import org.axonframework.serialization.Serializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Axon Framework wired into Quarkus by hand (no extension fits): a JDBC event store and token store on the Quarkus
+ * datasource, Narayana transactions, Jackson for everything stored. Built and started on StartupEvent, shut down on
+ * ShutdownEvent, which dev mode fires on every reload too. The gateways are produced for the rest of the application.
+ */
+@ApplicationScoped
+public class AxonConfiguration {
+
+    private static final Logger LOG = Logger.getLogger(AxonConfiguration.class);
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    jakarta.transaction.TransactionManager jta;
+
+    @ConfigProperty(name = "kpi-ledger.node-id")
+    String nodeId;
+
+    private volatile Configuration configuration;
+    private ScheduledExecutorService retryExecutor;
+
+    void onStart(@Observes StartupEvent event) {
+        configuration();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        Configuration started = configuration;
+        if (started != null) {
+            LOG.info("Shutting down Axon");
+            started.shutdown();
+            retryExecutor.shutdownNow();
+            configuration = null;
+        }
+    }
+
+    boolean isRunning() {
+        return configuration != null;
+    }
+
+    synchronized Configuration configuration() {
+        if (configuration == null) {
+            configuration = build();
+            configuration.start();
+            LOG.infof("Axon started (node %s)", nodeId);
+        }
+        return configuration;
+    }
+
+    private Configuration build() {
+        System.setProperty("disable-axoniq-console-message", "true");
+        TransactionManager transactionManager = new JtaTransactionManager(jta);
+        Serializer serializer = AxonSerializers.jackson(Thread.currentThread().getContextClassLoader());
+        // Agroal enlists each connection in the JTA transaction; Axon must not commit it itself, so no
+        // UnitOfWorkAwareConnectionProviderWrapper here
+        ConnectionProvider connections = dataSource::getConnection;
+        retryExecutor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "command-retry");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        Configurer configurer = DefaultConfigurer.defaultConfiguration(false)
+                .configureSerializer(c -> serializer)
+                .configureMessageSerializer(c -> serializer)
+                .configureEventSerializer(c -> serializer)
+                .configureTransactionManager(c -> transactionManager)
+                .registerComponent(EventStorageEngine.class, c -> JdbcEventStorageEngine.builder()
+                        .connectionProvider(connections)
+                        .transactionManager(c.getComponent(TransactionManager.class))
+                        .eventSerializer(c.eventSerializer())
+                        .snapshotSerializer(c.serializer())
+                        .upcasterChain(c.upcasterChain())
+                        .persistenceExceptionResolver(new SQLStateResolver())
+                        .snapshotFilter(c.snapshotFilter())
+                        .build())
+                .configureEmbeddedEventStore(c -> c.getComponent(EventStorageEngine.class))
+                .configureCorrelationDataProviders(c -> List.of(new MessageOriginProvider(), new CommandNameProvider()))
+                .registerComponent(CommandGateway.class, c -> DefaultCommandGateway.builder()
+                        .commandBus(c.commandBus())
+                        .retryScheduler(new ConcurrencyRetry(retryExecutor))
+                        .build())
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Campaign.class))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Lead.class))
+                .registerQueryHandler(c -> new EventHistoryQueryHandler(
+                        c.getComponent(EventStorageEngine.class), connections, transactionManager));
+        configurer.eventProcessing()
+                .registerTokenStore(c -> JdbcTokenStore.builder()
+                        .connectionProvider(connections)
+                        .serializer(c.serializer())
+                        .nodeId(nodeId)
+                        .build());
+        return configurer.buildConfiguration();
+    }
+
+    @Produces
+    @ApplicationScoped
+    CommandGateway commandGateway() {
+        return configuration().commandGateway();
+    }
+
+    @Produces
+    @ApplicationScoped
+    QueryGateway queryGateway() {
+        return configuration().queryGateway();
+    }
+
+    @Produces
+    @ApplicationScoped
+    EventStore eventStore() {
+        return configuration().eventStore();
+    }
+
+    /** Names the command that caused each event, so that an auditor reading a history sees why it is there. */
+    private static final class CommandNameProvider implements CorrelationDataProvider {
+
+        @Override
+        public Map<String, ?> correlationDataFor(Message<?> message) {
+            if (message instanceof CommandMessage<?> command) {
+                return Map.of("commandName", command.getPayloadType().getSimpleName());
+            }
+            return Map.of();
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Campaign commands and events: launch, spend, corrections, end. */
+package com.kpiledger.coreapi.campaign;

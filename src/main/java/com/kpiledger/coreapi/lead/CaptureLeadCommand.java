@@ -1,0 +1,14 @@
+package com.kpiledger.coreapi.lead;
+
+import com.kpiledger.coreapi.shared.AggregateIds;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import java.time.Instant;
+
+public record CaptureLeadCommand(String leadId, String campaignId, String channel, Instant capturedAt, String source) {
+
+    @TargetAggregateIdentifier
+    public String streamId() {
+        return AggregateIds.lead(leadId);
+    }
+}

@@ -1,0 +1,6 @@
+package com.kpiledger.coreapi.lead;
+
+public enum DealOutcome {
+    WON,
+    LOST
+}

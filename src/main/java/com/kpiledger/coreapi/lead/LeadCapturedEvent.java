@@ -1,0 +1,19 @@
+package com.kpiledger.coreapi.lead;
+
+import com.kpiledger.coreapi.shared.LedgerEvent;
+
+import java.time.Instant;
+import java.time.temporal.Temporal;
+
+/**
+ * A lead entered the funnel. {@code campaignId} is its source for single-touch attribution (null = organic);
+ * {@code channel} is set only for leads without a campaign (the campaign's channel applies otherwise).
+ */
+public record LeadCapturedEvent(String leadId, String campaignId, String channel, Instant capturedAt,
+                                String source) implements LedgerEvent {
+
+    @Override
+    public Temporal businessTime() {
+        return capturedAt;
+    }
+}
