@@ -25,12 +25,10 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
@@ -51,8 +49,8 @@ public class Lead {
     private Instant capturedAt;
     /** Stages a CRM reported itself, with the business time it gave. */
     private Map<Stage, Instant> reportedStages = new EnumMap<>(Stage.class);
-    /** Stages reached either way: reported, or implied by a later stage or a deal. */
-    private Set<Stage> reachedStages = EnumSet.noneOf(Stage.class);
+    /** First entry into each stage either way: reported, or implied by a later stage or a deal. */
+    private Map<Stage, Instant> firstEntries = new EnumMap<>(Stage.class);
     private String disqualificationReason;
     private Instant disqualifiedAt;
     private Map<String, Deal> deals = new HashMap<>();
@@ -101,7 +99,8 @@ public class Lead {
             throw new ConflictingCommandException("qualifiedAt",
                     "lead '" + leadId + "' was already qualified as " + command.stage() + " at " + reported);
         }
-        List<Stage> implied = command.stage() == Stage.SQL ? unreached(List.of(Stage.MQL)) : List.of();
+        List<Stage> implied = command.stage() == Stage.SQL
+                ? notEnteredBy(List.of(Stage.MQL), command.qualifiedAt()) : List.of();
         apply(new LeadQualifiedEvent(leadId, command.stage(), command.qualifiedAt(), implied, command.source()));
         return CommandOutcome.APPLIED;
     }
@@ -148,7 +147,8 @@ public class Lead {
                     "must be " + dealCurrency + ", the currency of this lead's earlier deals");
         }
         apply(new DealClosedEvent(leadId, command.dealId(), command.outcome(), command.amount(), command.currency(),
-                command.grossMargin(), command.closedAt(), unreached(STAGES_BELOW_DEAL), command.source()));
+                command.grossMargin(), command.closedAt(), notEnteredBy(STAGES_BELOW_DEAL, command.closedAt()),
+                command.source()));
         boolean becomesCustomer = command.outcome() == DealOutcome.WON
                 && (customerSince == null || command.closedAt().isBefore(customerSince));
         if (becomesCustomer) {
@@ -164,14 +164,23 @@ public class Lead {
         }
     }
 
-    private List<Stage> unreached(List<Stage> stages) {
-        List<Stage> unreached = new ArrayList<>();
+    /**
+     * The earlier stages a fact at {@code businessTime} implies: those not entered at all, and those whose known
+     * entry is later (facts arrive out of order; a lead cannot reach SQL on the 3rd and MQL only on the 10th).
+     */
+    private List<Stage> notEnteredBy(List<Stage> stages, Instant businessTime) {
+        List<Stage> implied = new ArrayList<>();
         for (Stage stage : stages) {
-            if (!reachedStages.contains(stage)) {
-                unreached.add(stage);
+            Instant entered = firstEntries.get(stage);
+            if (entered == null || entered.isAfter(businessTime)) {
+                implied.add(stage);
             }
         }
-        return unreached;
+        return implied;
+    }
+
+    private void enter(Stage stage, Instant at) {
+        firstEntries.merge(stage, at, (known, candidate) -> candidate.isBefore(known) ? candidate : known);
     }
 
     @EventSourcingHandler
@@ -186,8 +195,8 @@ public class Lead {
     @EventSourcingHandler
     void on(LeadQualifiedEvent event) {
         reportedStages.put(event.stage(), event.qualifiedAt());
-        reachedStages.add(event.stage());
-        reachedStages.addAll(event.impliedStages());
+        enter(event.stage(), event.qualifiedAt());
+        event.impliedStages().forEach(stage -> enter(stage, event.qualifiedAt()));
     }
 
     @EventSourcingHandler
@@ -201,7 +210,7 @@ public class Lead {
         deals.put(event.dealId(), new Deal(event.outcome(), event.amount(), event.currency(), event.grossMargin(),
                 event.closedAt()));
         dealCurrency = event.currency();
-        reachedStages.addAll(event.impliedStages());
+        event.impliedStages().forEach(stage -> enter(stage, event.closedAt()));
     }
 
     @EventSourcingHandler

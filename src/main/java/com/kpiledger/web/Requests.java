@@ -22,6 +22,7 @@ import java.time.LocalDate;
  */
 final class Requests {
 
+    static final String NOT_BLANK = "(?s).*\\S.*";
     static final String ID_MESSAGE = "must be 1-64 characters of A-Z a-z 0-9 . _ : -";
 
     private Requests() {
@@ -54,7 +55,7 @@ final class Requests {
     record CaptureLead(
             @NotNull @Pattern(regexp = AggregateIds.ID_PATTERN, message = ID_MESSAGE) String leadId,
             @Pattern(regexp = AggregateIds.ID_PATTERN, message = ID_MESSAGE) String campaignId,
-            @Size(min = 1, max = 64) String channel,
+            @Size(max = 64) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String channel,
             @NotNull Instant capturedAt) {
     }
 

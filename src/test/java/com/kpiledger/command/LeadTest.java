@@ -173,12 +173,29 @@ class LeadTest {
     }
 
     @Test
-    void sqlImpliedByADealMayStillBeReportedLaterWithoutImplyingMqlAgain() {
+    void sqlImpliedByADealMayStillBeReportedLaterAndThenImpliesMqlAtItsEarlierTime() {
         fixture.given(CAPTURED_BY_CAMPAIGN, won("deal-1", "100.00", CLOSED_AT, List.of(Stage.MQL, Stage.SQL)),
                         new CustomerAcquiredEvent(LEAD_ID, "deal-1", CLOSED_AT, SOURCE))
                 .when(qualify(Stage.SQL, SQL_AT))
-                .expectEvents(SQL_AFTER_MQL)
+                .expectEvents(new LeadQualifiedEvent(LEAD_ID, Stage.SQL, SQL_AT, List.of(Stage.MQL), SOURCE))
                 .expectResultMessagePayload(CommandOutcome.APPLIED);
+    }
+
+    @Test
+    void lateSqlDatedBeforeTheReportedMqlImpliesMqlAtTheSqlTime() {
+        // out of order: MQL reported for the 12th, then SQL for the 5th arrives; the lead cannot be SQL before MQL
+        fixture.given(CAPTURED_BY_CAMPAIGN, new LeadQualifiedEvent(LEAD_ID, Stage.MQL, SQL_AT, List.of(), SOURCE))
+                .when(qualify(Stage.SQL, MQL_AT))
+                .expectEvents(new LeadQualifiedEvent(LEAD_ID, Stage.SQL, MQL_AT, List.of(Stage.MQL), SOURCE));
+    }
+
+    @Test
+    void lateDealDatedBeforeTheReportedStagesImpliesThemAtTheCloseTime() {
+        Instant earlyClose = MQL_AT.minusSeconds(3600);
+        fixture.given(CAPTURED_BY_CAMPAIGN, MQL, SQL_AFTER_MQL)
+                .when(closeDeal("deal-1", DealOutcome.LOST, "0", USD, "0", earlyClose))
+                .expectEvents(new DealClosedEvent(LEAD_ID, "deal-1", DealOutcome.LOST, new BigDecimal("0"), USD,
+                        new BigDecimal("0"), earlyClose, List.of(Stage.MQL, Stage.SQL), SOURCE));
     }
 
     @Test
@@ -316,7 +333,7 @@ class LeadTest {
                 .when(closeDeal("deal-0", DealOutcome.WON, "1000", USD, "0.30", earlier))
                 .expectEvents(
                         new DealClosedEvent(LEAD_ID, "deal-0", DealOutcome.WON, amount("1000"), USD, amount("0.30"),
-                                earlier, List.of(), SOURCE),
+                                earlier, List.of(Stage.MQL, Stage.SQL), SOURCE),
                         new CustomerAcquiredEvent(LEAD_ID, "deal-0", earlier, SOURCE))
                 .expectResultMessagePayload(CommandOutcome.APPLIED);
     }

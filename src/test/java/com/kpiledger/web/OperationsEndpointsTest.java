@@ -1,0 +1,45 @@
+package com.kpiledger.web;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+
+/** What operators and integrators rely on besides the API itself: health and the API description. */
+@QuarkusTest
+class OperationsEndpointsTest {
+
+    @Test
+    void livenessAndReadinessAreUpAndReadinessCoversTheEventStore() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("event-store"))
+                .body("checks.find { it.name == 'event-store' }.data.axon", equalTo("running"))
+                .body("checks.find { it.name == 'event-store' }.data.headPosition", greaterThanOrEqualTo(0));
+    }
+
+    @Test
+    void openApiDescribesEveryCommandAndHistoryEndpoint() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/campaigns"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/campaigns/{campaignId}/spend"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/campaigns/{campaignId}/spend/{spendId}/corrections"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/campaigns/{campaignId}/end"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/campaigns/{campaignId}/history"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/leads"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/leads/{leadId}/qualifications"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/leads/{leadId}/disqualifications"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/leads/{leadId}/deals"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/leads/{leadId}/history"));
+    }
+
+    @Test
+    void swaggerUiIsServed() {
+        given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
+    }
+}
