@@ -2,7 +2,10 @@ package com.kpiledger.config;
 
 import com.kpiledger.command.Campaign;
 import com.kpiledger.command.Lead;
+import com.kpiledger.query.funnel.FunnelProjection;
 import com.kpiledger.query.history.EventHistoryQueryHandler;
+import com.kpiledger.query.kpi.KpiQueryHandler;
+import com.kpiledger.query.spend.SpendProjection;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -19,6 +22,9 @@ import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.Configurer;
 import org.axonframework.config.DefaultConfigurer;
+import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.messaging.StreamableMessageSource;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -53,8 +59,23 @@ public class AxonConfiguration {
     @Inject
     jakarta.transaction.TransactionManager jta;
 
+    @Inject
+    SpendProjection spendProjection;
+
+    @Inject
+    FunnelProjection funnelProjection;
+
+    @Inject
+    KpiQueryHandler kpiQueryHandler;
+
     @ConfigProperty(name = "kpi-ledger.node-id")
     String nodeId;
+
+    @ConfigProperty(name = "kpi-ledger.projections.segments", defaultValue = "4")
+    int segments;
+
+    @ConfigProperty(name = "kpi-ledger.projections.batch-size", defaultValue = "100")
+    int batchSize;
 
     private volatile Configuration configuration;
     private ScheduledExecutorService retryExecutor;
@@ -122,13 +143,25 @@ public class AxonConfiguration {
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Campaign.class))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Lead.class))
                 .registerQueryHandler(c -> new EventHistoryQueryHandler(
-                        c.getComponent(EventStorageEngine.class), connections, transactionManager));
-        configurer.eventProcessing()
+                        c.getComponent(EventStorageEngine.class), connections, transactionManager))
+                .registerQueryHandler(c -> kpiQueryHandler);
+        EventProcessingConfigurer processing = configurer.eventProcessing()
                 .registerTokenStore(c -> JdbcTokenStore.builder()
                         .connectionProvider(connections)
                         .serializer(c.serializer())
                         .nodeId(nodeId)
-                        .build());
+                        .build())
+                // a failing handler must stop its segment and retry, never log and skip: a skipped event is a wrong KPI
+                .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
+        for (String readModel : ProjectionProcessors.READ_MODELS) {
+            processing.registerPooledStreamingEventProcessor(readModel, Configuration::eventStore,
+                    (c, builder) -> builder
+                            .initialToken(StreamableMessageSource::createTailToken)
+                            .initialSegmentCount(segments)
+                            .batchSize(batchSize));
+        }
+        processing.registerEventHandler(c -> spendProjection)
+                .registerEventHandler(c -> funnelProjection);
         return configurer.buildConfiguration();
     }
 

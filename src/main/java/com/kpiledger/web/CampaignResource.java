@@ -6,7 +6,6 @@ import com.kpiledger.coreapi.campaign.LaunchCampaignCommand;
 import com.kpiledger.coreapi.campaign.RecordSpendCommand;
 import com.kpiledger.coreapi.history.EventHistoryView;
 import com.kpiledger.coreapi.shared.AggregateIds;
-import com.kpiledger.coreapi.shared.CommandOutcome;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -20,7 +19,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -31,7 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class CampaignResource {
 
     @Inject
-    CommandGateway commandGateway;
+    CommandSender commands;
 
     @Inject
     HistoryReader historyReader;
@@ -40,9 +38,9 @@ public class CampaignResource {
     @Operation(summary = "Launch a campaign", description = "201 when launched, 200 for an identical retry, 409 when the id is taken by other details")
     public Response launch(@HeaderParam(Sources.HEADER) @Pattern(regexp = AggregateIds.ID_PATTERN) String source,
                            @NotNull @Valid Requests.LaunchCampaign body) {
-        CommandOutcome outcome = commandGateway.sendAndWait(new LaunchCampaignCommand(body.campaignId(), body.name(),
-                body.channel(), body.currency(), body.launchedOn(), Sources.orDefault(source)));
-        return CommandAnswer.created(body.campaignId(), outcome);
+        return commands.create(new LaunchCampaignCommand(body.campaignId(), body.name(),
+                body.channel(), body.currency(), body.launchedOn(), Sources.orDefault(source)),
+                "campaign", body.campaignId(), body.campaignId());
     }
 
     @POST
@@ -51,9 +49,9 @@ public class CampaignResource {
     public Response recordSpend(@PathParam("campaignId") @Pattern(regexp = AggregateIds.ID_PATTERN) String campaignId,
                                 @HeaderParam(Sources.HEADER) @Pattern(regexp = AggregateIds.ID_PATTERN) String source,
                                 @NotNull @Valid Requests.RecordSpend body) {
-        CommandOutcome outcome = commandGateway.sendAndWait(new RecordSpendCommand(campaignId, body.spendId(),
-                body.amount(), body.currency(), body.spentOn(), body.costType(), Sources.orDefault(source)));
-        return CommandAnswer.created(body.spendId(), outcome);
+        return commands.create(new RecordSpendCommand(campaignId, body.spendId(),
+                body.amount(), body.currency(), body.spentOn(), body.costType(), Sources.orDefault(source)),
+                "campaign", campaignId, body.spendId());
     }
 
     @POST
@@ -63,9 +61,9 @@ public class CampaignResource {
                                  @PathParam("spendId") @Pattern(regexp = AggregateIds.ID_PATTERN) String spendId,
                                  @HeaderParam(Sources.HEADER) @Pattern(regexp = AggregateIds.ID_PATTERN) String source,
                                  @NotNull @Valid Requests.CorrectSpend body) {
-        CommandOutcome outcome = commandGateway.sendAndWait(new CorrectSpendCommand(campaignId, spendId,
-                body.amount(), body.reason(), Sources.orDefault(source)));
-        return CommandAnswer.created(spendId, outcome);
+        return commands.create(new CorrectSpendCommand(campaignId, spendId,
+                body.amount(), body.reason(), Sources.orDefault(source)),
+                "campaign", campaignId, spendId);
     }
 
     @POST
@@ -74,9 +72,9 @@ public class CampaignResource {
     public Response end(@PathParam("campaignId") @Pattern(regexp = AggregateIds.ID_PATTERN) String campaignId,
                         @HeaderParam(Sources.HEADER) @Pattern(regexp = AggregateIds.ID_PATTERN) String source,
                         @NotNull @Valid Requests.EndCampaign body) {
-        CommandOutcome outcome = commandGateway.sendAndWait(
-                new EndCampaignCommand(campaignId, body.endedOn(), Sources.orDefault(source)));
-        return CommandAnswer.ok(campaignId, outcome);
+        return commands.update(
+                new EndCampaignCommand(campaignId, body.endedOn(), Sources.orDefault(source)),
+                "campaign", campaignId, campaignId);
     }
 
     @GET

@@ -6,7 +6,6 @@ import com.kpiledger.coreapi.lead.CloseDealCommand;
 import com.kpiledger.coreapi.lead.DisqualifyLeadCommand;
 import com.kpiledger.coreapi.lead.QualifyLeadCommand;
 import com.kpiledger.coreapi.shared.AggregateIds;
-import com.kpiledger.coreapi.shared.CommandOutcome;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -20,7 +19,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -31,7 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class LeadResource {
 
     @Inject
-    CommandGateway commandGateway;
+    CommandSender commands;
 
     @Inject
     HistoryReader historyReader;
@@ -40,9 +38,9 @@ public class LeadResource {
     @Operation(summary = "Capture a lead", description = "campaignId is the lead's source (null = organic, then channel may be given)")
     public Response capture(@HeaderParam(Sources.HEADER) @Pattern(regexp = AggregateIds.ID_PATTERN) String source,
                             @NotNull @Valid Requests.CaptureLead body) {
-        CommandOutcome outcome = commandGateway.sendAndWait(new CaptureLeadCommand(body.leadId(), body.campaignId(),
-                body.channel(), body.capturedAt(), Sources.orDefault(source)));
-        return CommandAnswer.created(body.leadId(), outcome);
+        return commands.create(new CaptureLeadCommand(body.leadId(), body.campaignId(),
+                body.channel(), body.capturedAt(), Sources.orDefault(source)),
+                "lead", body.leadId(), body.leadId());
     }
 
     @POST
@@ -51,9 +49,9 @@ public class LeadResource {
     public Response qualify(@PathParam("leadId") @Pattern(regexp = AggregateIds.ID_PATTERN) String leadId,
                             @HeaderParam(Sources.HEADER) @Pattern(regexp = AggregateIds.ID_PATTERN) String source,
                             @NotNull @Valid Requests.QualifyLead body) {
-        CommandOutcome outcome = commandGateway.sendAndWait(
-                new QualifyLeadCommand(leadId, body.stage(), body.qualifiedAt(), Sources.orDefault(source)));
-        return CommandAnswer.created(leadId, outcome);
+        return commands.create(
+                new QualifyLeadCommand(leadId, body.stage(), body.qualifiedAt(), Sources.orDefault(source)),
+                "lead", leadId, leadId);
     }
 
     @POST
@@ -62,9 +60,9 @@ public class LeadResource {
     public Response disqualify(@PathParam("leadId") @Pattern(regexp = AggregateIds.ID_PATTERN) String leadId,
                                @HeaderParam(Sources.HEADER) @Pattern(regexp = AggregateIds.ID_PATTERN) String source,
                                @NotNull @Valid Requests.DisqualifyLead body) {
-        CommandOutcome outcome = commandGateway.sendAndWait(
-                new DisqualifyLeadCommand(leadId, body.reason(), body.disqualifiedAt(), Sources.orDefault(source)));
-        return CommandAnswer.created(leadId, outcome);
+        return commands.create(
+                new DisqualifyLeadCommand(leadId, body.reason(), body.disqualifiedAt(), Sources.orDefault(source)),
+                "lead", leadId, leadId);
     }
 
     @POST
@@ -73,10 +71,10 @@ public class LeadResource {
     public Response closeDeal(@PathParam("leadId") @Pattern(regexp = AggregateIds.ID_PATTERN) String leadId,
                               @HeaderParam(Sources.HEADER) @Pattern(regexp = AggregateIds.ID_PATTERN) String source,
                               @NotNull @Valid Requests.CloseDeal body) {
-        CommandOutcome outcome = commandGateway.sendAndWait(new CloseDealCommand(leadId, body.dealId(),
+        return commands.create(new CloseDealCommand(leadId, body.dealId(),
                 body.outcome(), body.amount(), body.currency(), body.grossMargin(), body.closedAt(),
-                Sources.orDefault(source)));
-        return CommandAnswer.created(body.dealId(), outcome);
+                Sources.orDefault(source)),
+                "lead", leadId, body.dealId());
     }
 
     @GET

@@ -48,6 +48,19 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
+    public Response invalidParameters(InvalidParametersException e) {
+        return problem(400, "invalid-request", "Invalid request", describe(e.errors()), e.errors());
+    }
+
+    /** Read-your-writes could not be met in time: not an error of the client, not a failure either. */
+    @ServerExceptionMapper
+    public Response readModelBehind(ReadModelBehindException e) {
+        return Response.status(503).header("Retry-After", "1").type(Problem.MEDIA_TYPE)
+                .entity(new Problem(TYPE_PREFIX + "read-model-behind", "Service unavailable", 503, e.getMessage(), null))
+                .build();
+    }
+
+    @ServerExceptionMapper
     public Response unreadableValue(MismatchedInputException e) {
         String field = jsonPath(e);
         String message = expectation(e);

@@ -2,6 +2,7 @@ package com.kpiledger.query.history;
 
 import com.kpiledger.coreapi.history.EventHistoryView;
 import com.kpiledger.coreapi.history.FetchEventHistoryQuery;
+import com.kpiledger.coreapi.history.FindStreamPositionQuery;
 import com.kpiledger.coreapi.history.RecordedEventView;
 import com.kpiledger.coreapi.shared.AggregateIds;
 import com.kpiledger.coreapi.shared.LedgerEvent;
@@ -31,6 +32,9 @@ public class EventHistoryQueryHandler {
     private static final String POSITIONS_SQL =
             "SELECT sequenceNumber, globalIndex FROM DomainEventEntry WHERE aggregateIdentifier = ?";
 
+    private static final String LAST_POSITION_SQL =
+            "SELECT MAX(globalIndex) FROM DomainEventEntry WHERE aggregateIdentifier = ?";
+
     private final EventStorageEngine storageEngine;
     private final ConnectionProvider connections;
     private final TransactionManager transactionManager;
@@ -45,12 +49,35 @@ public class EventHistoryQueryHandler {
     /** Empty when the aggregate has no events, which the caller reports as unknown. */
     @QueryHandler
     public Optional<EventHistoryView> handle(FetchEventHistoryQuery query) {
-        String streamId = switch (query.kind()) {
-            case "campaign" -> AggregateIds.campaign(query.id());
-            case "lead" -> AggregateIds.lead(query.id());
-            default -> throw new IllegalArgumentException("unknown aggregate kind " + query.kind());
-        };
+        String streamId = streamId(query.kind(), query.id());
         return transactionManager.fetchInTransaction(() -> read(query, streamId));
+    }
+
+    /** Where a command's events landed: a CRM passes it back as minPosition to read its own writes. */
+    @QueryHandler
+    public Long handle(FindStreamPositionQuery query) {
+        String streamId = streamId(query.kind(), query.id());
+        return transactionManager.fetchInTransaction(() -> {
+            try (Connection connection = connections.getConnection();
+                 PreparedStatement statement = connection.prepareStatement(LAST_POSITION_SQL)) {
+                statement.setString(1, streamId);
+                try (ResultSet rows = statement.executeQuery()) {
+                    rows.next();
+                    long position = rows.getLong(1);
+                    return rows.wasNull() ? -1L : position;
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("Could not read the position of " + streamId, e);
+            }
+        });
+    }
+
+    private static String streamId(String kind, String id) {
+        return switch (kind) {
+            case "campaign" -> AggregateIds.campaign(id);
+            case "lead" -> AggregateIds.lead(id);
+            default -> throw new IllegalArgumentException("unknown aggregate kind " + kind);
+        };
     }
 
     private Optional<EventHistoryView> read(FetchEventHistoryQuery query, String streamId) {

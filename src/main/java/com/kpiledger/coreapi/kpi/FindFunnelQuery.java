@@ -1,0 +1,4 @@
+package com.kpiledger.coreapi.kpi;
+
+public record FindFunnelQuery(KpiScope scope, FunnelViewKind view) {
+}

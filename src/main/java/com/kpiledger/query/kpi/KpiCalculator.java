@@ -1,0 +1,248 @@
+package com.kpiledger.query.kpi;
+
+import com.kpiledger.coreapi.campaign.CostType;
+import com.kpiledger.coreapi.kpi.FunnelView;
+import com.kpiledger.coreapi.kpi.FunnelViewKind;
+import com.kpiledger.coreapi.kpi.GroupBy;
+import com.kpiledger.coreapi.kpi.KpiBreakdownView;
+import com.kpiledger.coreapi.kpi.KpiScope;
+import com.kpiledger.coreapi.kpi.KpiSummaryView;
+import com.kpiledger.query.funnel.FunnelStage;
+import com.kpiledger.query.kpi.KpiInputs.Attribution;
+import com.kpiledger.query.kpi.KpiInputs.CohortLead;
+import com.kpiledger.query.kpi.KpiInputs.CustomerValue;
+import com.kpiledger.query.kpi.KpiInputs.FirstEntry;
+import com.kpiledger.query.kpi.KpiInputs.SpendAmount;
+import com.kpiledger.query.kpi.KpiInputs.SqlTiming;
+import com.kpiledger.query.kpi.KpiInputs.WonDeal;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The KPI definitions of kpi-spec §4, as pure arithmetic over {@link KpiInputs}. Exact decimals throughout; results
+ * are rounded HALF_EVEN only here, at presentation: money to 2 decimals, rates and ratios to 4. A zero denominator
+ * gives null, never 0 or infinity.
+ */
+public final class KpiCalculator {
+
+    /** Bumped whenever a definition below changes, so a published figure names the rules it was computed by. */
+    public static final String DEFINITION_VERSION = "kpi-definitions/1";
+
+    private static final MathContext EXACT = MathContext.DECIMAL128;
+    private static final BigDecimal SECONDS_PER_HOUR = BigDecimal.valueOf(3600);
+
+    private final KpiInputs inputs;
+
+    public KpiCalculator(KpiInputs inputs) {
+        this.inputs = inputs;
+    }
+
+    public KpiSummaryView summary(KpiScope scope, long position, boolean fullyLoaded) {
+        return summarize(scope, position, fullyLoaded, inScope(scope), scope.campaignId(), scope.channel());
+    }
+
+    /** One row per campaign (organic leads: campaignId null) or per channel, plus the total of the scope. */
+    public KpiBreakdownView breakdown(KpiScope scope, long position, boolean fullyLoaded, GroupBy groupBy) {
+        Predicate<Attribution> inScope = inScope(scope);
+        Function<Attribution, String> key = groupBy == GroupBy.CAMPAIGN ? Attribution::campaignId : this::channelOf;
+        TreeSet<String> keys = new TreeSet<>(Comparator.nullsLast(Comparator.naturalOrder()));
+        inputs.spend().stream().map(s -> campaignAttribution(s.campaignId())).filter(inScope).map(key).forEach(keys::add);
+        inputs.firstEntries().stream().map(FirstEntry::attribution).filter(inScope).map(key).forEach(keys::add);
+        inputs.wonDeals().stream().map(WonDeal::attribution).filter(inScope).map(key).forEach(keys::add);
+        List<KpiSummaryView> rows = new ArrayList<>();
+        for (String group : keys) {
+            Predicate<Attribution> inGroup = inScope.and(a -> Objects.equals(key.apply(a), group));
+            String campaignId = groupBy == GroupBy.CAMPAIGN ? group : scope.campaignId();
+            String channel = groupBy == GroupBy.CAMPAIGN
+                    ? (group == null ? null : inputs.campaignChannels().get(group)) : group;
+            rows.add(summarize(scope, position, fullyLoaded, inGroup, campaignId, channel));
+        }
+        return new KpiBreakdownView(groupBy, rows, summary(scope, position, fullyLoaded));
+    }
+
+    public FunnelView periodFunnel(KpiScope scope, long position) {
+        Predicate<Attribution> inScope = inScope(scope);
+        List<FunnelView.Stage> stages = new ArrayList<>();
+        long previous = -1;
+        for (FunnelStage stage : FunnelStage.values()) {
+            long count = 0;
+            long implied = 0;
+            for (FirstEntry entry : inputs.firstEntries()) {
+                if (entry.stage() == stage && inScope.test(entry.attribution())) {
+                    count++;
+                    implied += entry.implied() ? 1 : 0;
+                }
+            }
+            stages.add(new FunnelView.Stage(stage.name(), count, implied,
+                    previous < 0 ? null : rate(ratio(BigDecimal.valueOf(count), BigDecimal.valueOf(previous)))));
+            previous = count;
+        }
+        long disqualified = inputs.disqualifications().stream().filter(inScope).count();
+        return new FunnelView(scope.from(), scope.to(), scope.knownAt(), position, FunnelViewKind.PERIOD,
+                scope.campaignId(), scope.channel(), stages, disqualified, timeToSql(inScope));
+    }
+
+    public FunnelView cohortFunnel(KpiScope scope, long position, List<CohortLead> cohort) {
+        Predicate<Attribution> inScope = inScope(scope);
+        List<CohortLead> members = cohort.stream().filter(lead -> inScope.test(lead.attribution())).toList();
+        List<FunnelView.Stage> stages = new ArrayList<>();
+        long previous = -1;
+        for (FunnelStage stage : FunnelStage.values()) {
+            long count = stage == FunnelStage.LEAD ? members.size()
+                    : members.stream().filter(lead -> lead.reached().contains(stage)).count();
+            stages.add(new FunnelView.Stage(stage.name(), count, null,
+                    previous < 0 ? null : rate(ratio(BigDecimal.valueOf(count), BigDecimal.valueOf(previous)))));
+            previous = count;
+        }
+        long disqualified = members.stream().filter(CohortLead::disqualified).count();
+        return new FunnelView(scope.from(), scope.to(), scope.knownAt(), position, FunnelViewKind.COHORT,
+                scope.campaignId(), scope.channel(), stages, disqualified, null);
+    }
+
+    private KpiSummaryView summarize(KpiScope scope, long position, boolean fullyLoaded,
+                                     Predicate<Attribution> include, String campaignId, String channel) {
+        BigDecimal spend = BigDecimal.ZERO;
+        BigDecimal salesCost = BigDecimal.ZERO;
+        BigDecimal mediaSpend = BigDecimal.ZERO;
+        for (SpendAmount line : inputs.spend()) {
+            if (!include.test(campaignAttribution(line.campaignId()))) {
+                continue;
+            }
+            if (line.costType() == CostType.SALES) {
+                salesCost = salesCost.add(line.amount());
+            } else {
+                spend = spend.add(line.amount());
+            }
+            if (line.costType() == CostType.MEDIA) {
+                mediaSpend = mediaSpend.add(line.amount());
+            }
+        }
+        long leads = entries(FunnelStage.LEAD, include);
+        long mqls = entries(FunnelStage.MQL, include);
+        long sqls = entries(FunnelStage.SQL, include);
+        long customers = entries(FunnelStage.CUSTOMER, include);
+
+        BigDecimal revenue = BigDecimal.ZERO;
+        BigDecimal grossProfit = BigDecimal.ZERO;
+        for (WonDeal deal : inputs.wonDeals()) {
+            if (include.test(deal.attribution())) {
+                revenue = revenue.add(deal.revenue());
+                grossProfit = grossProfit.add(deal.grossProfit());
+            }
+        }
+        BigDecimal ltvSum = BigDecimal.ZERO;
+        long valuedCustomers = 0;
+        for (CustomerValue customer : inputs.newCustomers()) {
+            if (include.test(customer.attribution())) {
+                ltvSum = ltvSum.add(customer.ltv());
+                valuedCustomers++;
+            }
+        }
+
+        BigDecimal cpl = ratio(spend, BigDecimal.valueOf(leads));
+        BigDecimal cac = ratio(fullyLoaded ? spend.add(salesCost) : spend, BigDecimal.valueOf(customers));
+        BigDecimal leadToMql = ratio(BigDecimal.valueOf(mqls), BigDecimal.valueOf(leads));
+        BigDecimal mqlToSql = ratio(BigDecimal.valueOf(sqls), BigDecimal.valueOf(mqls));
+        BigDecimal sqlToCustomer = ratio(BigDecimal.valueOf(customers), BigDecimal.valueOf(sqls));
+        BigDecimal conversion = ratio(BigDecimal.valueOf(customers), BigDecimal.valueOf(leads));
+        BigDecimal avgLtv = ratio(ltvSum, BigDecimal.valueOf(valuedCustomers));
+        BigDecimal ltvToCac = avgLtv == null || cac == null ? null : ratio(avgLtv, cac);
+        BigDecimal roi = ratio(grossProfit.subtract(spend), spend);
+        BigDecimal roas = ratio(revenue, mediaSpend);
+
+        List<String> flags = new ArrayList<>();
+        flagAboveOne(flags, "leadToMqlRate", leadToMql);
+        flagAboveOne(flags, "mqlToSqlRate", mqlToSql);
+        flagAboveOne(flags, "sqlToCustomerRate", sqlToCustomer);
+        flagAboveOne(flags, "leadConversionRate", conversion);
+
+        return new KpiSummaryView(scope.from(), scope.to(), scope.knownAt(), position, inputs.currency(),
+                campaignId, channel, fullyLoaded,
+                money(spend), money(salesCost), money(mediaSpend),
+                leads, mqls, sqls, customers,
+                money(cpl), money(cac),
+                rate(leadToMql), rate(mqlToSql), rate(sqlToCustomer), rate(conversion),
+                money(revenue), money(grossProfit), money(avgLtv), rate(ltvToCac),
+                rate(roi), rate(roas),
+                List.copyOf(flags));
+    }
+
+    private FunnelView.TimeToSql timeToSql(Predicate<Attribution> include) {
+        List<Long> seconds = inputs.sqlTimings().stream()
+                .filter(timing -> include.test(timing.attribution()))
+                .map(KpiCalculator::secondsToSql)
+                .sorted()
+                .toList();
+        if (seconds.isEmpty()) {
+            return new FunnelView.TimeToSql(0, null, null);
+        }
+        int n = seconds.size();
+        BigDecimal median = n % 2 == 1 ? BigDecimal.valueOf(seconds.get(n / 2))
+                : BigDecimal.valueOf(seconds.get(n / 2 - 1)).add(BigDecimal.valueOf(seconds.get(n / 2)))
+                .divide(BigDecimal.valueOf(2), EXACT);
+        BigDecimal mean = seconds.stream().map(BigDecimal::valueOf).reduce(BigDecimal.ZERO, BigDecimal::add)
+                .divide(BigDecimal.valueOf(n), EXACT);
+        return new FunnelView.TimeToSql(n, hours(median), hours(mean));
+    }
+
+    private static long secondsToSql(SqlTiming timing) {
+        Duration duration = Duration.between(timing.mqlAt(), timing.sqlAt());
+        return duration.isNegative() ? 0 : duration.toSeconds();
+    }
+
+    private long entries(FunnelStage stage, Predicate<Attribution> include) {
+        return inputs.firstEntries().stream()
+                .filter(entry -> entry.stage() == stage && include.test(entry.attribution()))
+                .count();
+    }
+
+    private Predicate<Attribution> inScope(KpiScope scope) {
+        return attribution -> (scope.campaignId() == null || scope.campaignId().equals(attribution.campaignId()))
+                && (scope.channel() == null || scope.channel().equals(channelOf(attribution)));
+    }
+
+    /** A campaign's facts carry its channel; an organic lead's its own. */
+    String channelOf(Attribution attribution) {
+        return attribution.campaignId() != null
+                ? inputs.campaignChannels().get(attribution.campaignId()) : attribution.leadChannel();
+    }
+
+    private static Attribution campaignAttribution(String campaignId) {
+        return new Attribution(campaignId, null);
+    }
+
+    private static void flagAboveOne(List<String> flags, String name, BigDecimal rate) {
+        if (rate != null && rate.compareTo(BigDecimal.ONE) > 0) {
+            flags.add(name + " above 1");
+        }
+    }
+
+    static BigDecimal ratio(BigDecimal numerator, BigDecimal denominator) {
+        if (denominator.signum() == 0) {
+            return null;
+        }
+        return numerator.divide(denominator, EXACT);
+    }
+
+    static BigDecimal money(BigDecimal value) {
+        return value == null ? null : value.setScale(2, RoundingMode.HALF_EVEN);
+    }
+
+    static BigDecimal rate(BigDecimal value) {
+        return value == null ? null : value.setScale(4, RoundingMode.HALF_EVEN);
+    }
+
+    private static BigDecimal hours(BigDecimal seconds) {
+        return seconds.divide(SECONDS_PER_HOUR, EXACT).setScale(2, RoundingMode.HALF_EVEN);
+    }
+}

@@ -1,0 +1,54 @@
+package com.kpiledger.query.kpi;
+
+import com.kpiledger.coreapi.campaign.CostType;
+import com.kpiledger.query.funnel.FunnelStage;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The facts one KPI answer is computed from, already cut to the period and to what was known at the query's moment.
+ * Loaded from the read models ({@link KpiReadModel}); a fold of raw events can produce the same shape, so both paths
+ * share one {@link KpiCalculator}.
+ */
+public record KpiInputs(
+        String currency,
+        Map<String, String> campaignChannels,
+        List<SpendAmount> spend,
+        List<FirstEntry> firstEntries,
+        List<WonDeal> wonDeals,
+        List<CustomerValue> newCustomers,
+        List<SqlTiming> sqlTimings,
+        List<Attribution> disqualifications) {
+
+    /** Whom a fact is attributed to: the capturing campaign, or (organic) no campaign and the lead's own channel. */
+    public record Attribution(String campaignId, String leadChannel) {
+    }
+
+    /** Σ of the spend facts of one campaign and cost type whose spentOn is in the period. */
+    public record SpendAmount(String campaignId, CostType costType, BigDecimal amount) {
+    }
+
+    /** A lead's first entry into a stage, when it falls in the period; implied when no reported entry is as early. */
+    public record FirstEntry(String leadId, Attribution attribution, FunnelStage stage, Instant at, boolean implied) {
+    }
+
+    /** Revenue and gross profit of WON deals closed in the period. */
+    public record WonDeal(Attribution attribution, BigDecimal revenue, BigDecimal grossProfit) {
+    }
+
+    /** A customer acquired in the period with its LTV over all its WON deals known, whatever their close date. */
+    public record CustomerValue(String leadId, Attribution attribution, BigDecimal ltv) {
+    }
+
+    /** A lead whose SQL entry is in the period, with its MQL entry (the same instant when MQL was implied). */
+    public record SqlTiming(String leadId, Attribution attribution, Instant mqlAt, Instant sqlAt) {
+    }
+
+    /** Leads captured in the period (a cohort) and the stages each has reached by the query's moment. */
+    public record CohortLead(String leadId, Attribution attribution, Set<FunnelStage> reached, boolean disqualified) {
+    }
+}

@@ -1,0 +1,263 @@
+package com.kpiledger.query.kpi;
+
+import com.kpiledger.coreapi.campaign.CostType;
+import com.kpiledger.coreapi.kpi.KpiScope;
+import com.kpiledger.coreapi.lead.DealOutcome;
+import com.kpiledger.coreapi.shared.InvalidCommandException;
+import com.kpiledger.query.funnel.FunnelStage;
+import com.kpiledger.query.kpi.KpiInputs.Attribution;
+import com.kpiledger.query.kpi.KpiInputs.CohortLead;
+import com.kpiledger.query.kpi.KpiInputs.CustomerValue;
+import com.kpiledger.query.kpi.KpiInputs.FirstEntry;
+import com.kpiledger.query.kpi.KpiInputs.SpendAmount;
+import com.kpiledger.query.kpi.KpiInputs.SqlTiming;
+import com.kpiledger.query.kpi.KpiInputs.WonDeal;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
+import org.axonframework.common.DateTimeUtils;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Loads {@link KpiInputs} from the read-model tables: each fact cut to the business period and, for "as known at",
+ * to the facts recorded by then. Periods are UTC dates: [from 00:00Z, to 00:00Z).
+ */
+@ApplicationScoped
+public class KpiReadModel {
+
+    @Inject
+    EntityManager entityManager;
+
+    public KpiInputs load(KpiScope scope, String currency, boolean withFunnelDetail) {
+        Cut cut = new Cut(scope);
+        return new KpiInputs(
+                currency,
+                campaignChannels(cut),
+                currency == null ? List.of() : spend(cut, currency),
+                firstEntries(cut),
+                currency == null ? List.of() : wonDeals(cut, currency),
+                currency == null ? List.of() : newCustomers(cut, currency),
+                withFunnelDetail ? sqlTimings(cut) : List.of(),
+                withFunnelDetail ? disqualifications(cut) : List.of());
+    }
+
+    /**
+     * The currency of the money figures: the one asked for, else the ledger's only currency. A ledger holding several
+     * needs the question to name one, since sums across currencies mean nothing.
+     */
+    public String resolveCurrency(KpiScope scope) {
+        if (scope.currency() != null) {
+            return scope.currency();
+        }
+        Cut cut = new Cut(scope);
+        Set<String> currencies = new TreeSet<>();
+        currencies.addAll(cut.list(String.class,
+                "SELECT DISTINCT c.currency FROM CampaignRow c WHERE 1 = 1" + cut.known("c")));
+        currencies.addAll(cut.list(String.class,
+                "SELECT DISTINCT d.currency FROM DealFact d WHERE 1 = 1" + cut.known("d")));
+        if (currencies.size() > 1) {
+            throw new InvalidCommandException("currency",
+                    "the ledger holds amounts in " + String.join(", ", currencies) + "; name one with currency=");
+        }
+        return currencies.isEmpty() ? null : currencies.iterator().next();
+    }
+
+    /** The highest store position recorded at or before {@code knownAt} (Axon stores fixed-width ISO timestamps). */
+    public long storePositionAt(Instant knownAt) {
+        Object max = entityManager.createNativeQuery(
+                        "SELECT MAX(globalIndex) FROM DomainEventEntry WHERE timeStamp <= ?1")
+                .setParameter(1, DateTimeUtils.formatInstant(knownAt))
+                .getSingleResult();
+        return max == null ? -1 : ((Number) max).longValue();
+    }
+
+    public List<CohortLead> cohort(KpiScope scope) {
+        Cut cut = new Cut(scope);
+        String cohortLeads = "SELECT l.leadId FROM LeadRow l WHERE l.capturedAt >= :fromInstant"
+                + " AND l.capturedAt < :toInstant" + cut.known("l");
+        Map<String, CohortLead> members = new LinkedHashMap<>();
+        for (Object[] row : cut.rows("SELECT e.leadId, e.campaignId, e.leadChannel, e.stage FROM StageEntry e"
+                + " WHERE e.leadId IN (" + cohortLeads + ")" + cut.known("e")
+                + " GROUP BY e.leadId, e.campaignId, e.leadChannel, e.stage", true)) {
+            CohortLead lead = members.computeIfAbsent((String) row[0], id -> new CohortLead(id,
+                    new Attribution((String) row[1], (String) row[2]), EnumSet.noneOf(FunnelStage.class), false));
+            lead.reached().add((FunnelStage) row[3]);
+        }
+        Set<String> disqualified = new HashSet<>(cut.listWithPeriod(String.class,
+                "SELECT q.leadId FROM Disqualification q WHERE q.leadId IN (" + cohortLeads + ")" + cut.known("q")));
+        List<CohortLead> cohort = new ArrayList<>();
+        for (CohortLead lead : members.values()) {
+            cohort.add(new CohortLead(lead.leadId(), lead.attribution(), lead.reached(),
+                    disqualified.contains(lead.leadId())));
+        }
+        return cohort;
+    }
+
+    private Map<String, String> campaignChannels(Cut cut) {
+        Map<String, String> channels = new HashMap<>();
+        for (Object[] row : cut.rows("SELECT c.campaignId, c.channel FROM CampaignRow c WHERE 1 = 1" + cut.known("c"), false)) {
+            channels.put((String) row[0], (String) row[1]);
+        }
+        return channels;
+    }
+
+    private List<SpendAmount> spend(Cut cut, String currency) {
+        Query query = cut.query("SELECT f.campaignId, f.costType, SUM(f.amountDelta) FROM SpendFact f"
+                + " WHERE f.spentOn >= :fromDate AND f.spentOn < :toDate AND f.currency = :currency" + cut.known("f")
+                + " GROUP BY f.campaignId, f.costType", false);
+        query.setParameter("fromDate", cut.scope.from()).setParameter("toDate", cut.scope.to())
+                .setParameter("currency", currency);
+        List<SpendAmount> spend = new ArrayList<>();
+        for (Object row : query.getResultList()) {
+            Object[] columns = (Object[]) row;
+            spend.add(new SpendAmount((String) columns[0], (CostType) columns[1], (BigDecimal) columns[2]));
+        }
+        return spend;
+    }
+
+    private List<FirstEntry> firstEntries(Cut cut) {
+        List<FirstEntry> entries = new ArrayList<>();
+        for (Object[] row : cut.rows("SELECT e.leadId, e.campaignId, e.leadChannel, e.stage, MIN(e.enteredAt),"
+                + " MIN(CASE WHEN e.implied = false THEN e.enteredAt ELSE NULL END) FROM StageEntry e WHERE 1 = 1"
+                + cut.known("e")
+                + " GROUP BY e.leadId, e.campaignId, e.leadChannel, e.stage"
+                + " HAVING MIN(e.enteredAt) >= :fromInstant AND MIN(e.enteredAt) < :toInstant", true)) {
+            Instant first = (Instant) row[4];
+            Instant firstReported = (Instant) row[5];
+            entries.add(new FirstEntry((String) row[0], new Attribution((String) row[1], (String) row[2]),
+                    (FunnelStage) row[3], first, firstReported == null || firstReported.isAfter(first)));
+        }
+        return entries;
+    }
+
+    private List<WonDeal> wonDeals(Cut cut, String currency) {
+        Query query = cut.query("SELECT d.campaignId, d.leadChannel, SUM(d.amount), SUM(d.amount * d.grossMargin)"
+                + " FROM DealFact d WHERE d.outcome = :won AND d.currency = :currency"
+                + " AND d.closedAt >= :fromInstant AND d.closedAt < :toInstant" + cut.known("d")
+                + " GROUP BY d.campaignId, d.leadChannel", true);
+        query.setParameter("won", DealOutcome.WON).setParameter("currency", currency);
+        List<WonDeal> deals = new ArrayList<>();
+        for (Object row : query.getResultList()) {
+            Object[] columns = (Object[]) row;
+            deals.add(new WonDeal(new Attribution((String) columns[0], (String) columns[1]),
+                    (BigDecimal) columns[2], (BigDecimal) columns[3]));
+        }
+        return deals;
+    }
+
+    private List<CustomerValue> newCustomers(Cut cut, String currency) {
+        Query query = cut.query("SELECT d.leadId, d.campaignId, d.leadChannel, SUM(d.amount * d.grossMargin)"
+                + " FROM DealFact d WHERE d.outcome = :won AND d.currency = :currency" + cut.known("d")
+                + " AND d.leadId IN (" + firstEnteredInPeriod(cut, "s", FunnelStage.CUSTOMER) + ")"
+                + " GROUP BY d.leadId, d.campaignId, d.leadChannel", true);
+        query.setParameter("won", DealOutcome.WON).setParameter("currency", currency);
+        List<CustomerValue> customers = new ArrayList<>();
+        for (Object row : query.getResultList()) {
+            Object[] columns = (Object[]) row;
+            customers.add(new CustomerValue((String) columns[0],
+                    new Attribution((String) columns[1], (String) columns[2]), (BigDecimal) columns[3]));
+        }
+        return customers;
+    }
+
+    private List<SqlTiming> sqlTimings(Cut cut) {
+        Map<String, Instant[]> times = new LinkedHashMap<>();
+        Map<String, Attribution> attributions = new HashMap<>();
+        for (Object[] row : cut.rows("SELECT e.leadId, e.campaignId, e.leadChannel, e.stage, MIN(e.enteredAt)"
+                + " FROM StageEntry e WHERE e.stage IN (" + enumLiteral(FunnelStage.MQL) + ", "
+                + enumLiteral(FunnelStage.SQL) + ")" + cut.known("e")
+                + " AND e.leadId IN (" + firstEnteredInPeriod(cut, "s", FunnelStage.SQL) + ")"
+                + " GROUP BY e.leadId, e.campaignId, e.leadChannel, e.stage", true)) {
+            String leadId = (String) row[0];
+            attributions.put(leadId, new Attribution((String) row[1], (String) row[2]));
+            Instant[] mqlAndSql = times.computeIfAbsent(leadId, id -> new Instant[2]);
+            mqlAndSql[row[3] == FunnelStage.MQL ? 0 : 1] = (Instant) row[4];
+        }
+        List<SqlTiming> timings = new ArrayList<>();
+        times.forEach((leadId, mqlAndSql) -> {
+            if (mqlAndSql[0] != null && mqlAndSql[1] != null) {
+                timings.add(new SqlTiming(leadId, attributions.get(leadId), mqlAndSql[0], mqlAndSql[1]));
+            }
+        });
+        return timings;
+    }
+
+    private List<Attribution> disqualifications(Cut cut) {
+        List<Attribution> disqualified = new ArrayList<>();
+        for (Object[] row : cut.rows("SELECT q.campaignId, q.leadChannel FROM Disqualification q"
+                + " WHERE q.disqualifiedAt >= :fromInstant AND q.disqualifiedAt < :toInstant" + cut.known("q"), true)) {
+            disqualified.add(new Attribution((String) row[0], (String) row[1]));
+        }
+        return disqualified;
+    }
+
+    /** Leads whose first entry into {@code stage} (among the entries known) falls in the period. */
+    private static String firstEnteredInPeriod(Cut cut, String alias, FunnelStage stage) {
+        return "SELECT " + alias + ".leadId FROM StageEntry " + alias + " WHERE " + alias + ".stage = " + enumLiteral(stage)
+                + cut.known(alias) + " GROUP BY " + alias + ".leadId HAVING MIN(" + alias + ".enteredAt) >= :fromInstant"
+                + " AND MIN(" + alias + ".enteredAt) < :toInstant";
+    }
+
+    private static String enumLiteral(FunnelStage stage) {
+        return FunnelStage.class.getName() + "." + stage.name();
+    }
+
+    /** The two cuts of every query: the business period, and (optionally) what was recorded by "as known at". */
+    private final class Cut {
+
+        final KpiScope scope;
+
+        Cut(KpiScope scope) {
+            this.scope = scope;
+        }
+
+        String known(String alias) {
+            return scope.knownAt() == null ? "" : " AND " + alias + ".recordedAt <= :knownAt";
+        }
+
+        Query query(String hql, boolean withPeriodInstants) {
+            Query query = entityManager.createQuery(hql);
+            if (scope.knownAt() != null) {
+                query.setParameter("knownAt", scope.knownAt());
+            }
+            if (withPeriodInstants) {
+                query.setParameter("fromInstant", startOf(scope.from()));
+                query.setParameter("toInstant", startOf(scope.to()));
+            }
+            return query;
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows(String hql, boolean withPeriodInstants) {
+            return query(hql, withPeriodInstants).getResultList();
+        }
+
+        @SuppressWarnings("unchecked")
+        <T> List<T> list(Class<T> type, String hql) {
+            return query(hql, false).getResultList();
+        }
+
+        @SuppressWarnings("unchecked")
+        <T> List<T> listWithPeriod(Class<T> type, String hql) {
+            return query(hql, true).getResultList();
+        }
+    }
+
+    static Instant startOf(LocalDate date) {
+        return date.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+}
