@@ -22,7 +22,9 @@ import org.axonframework.modelling.command.CreationPolicy;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -106,7 +108,8 @@ public class Campaign {
             throw new UnknownEntityException("spendId",
                     "campaign '" + campaignId + "' has no spend '" + command.spendId() + "'");
         }
-        if (line.currentAmount().compareTo(command.amount()) == 0) {
+        // a retry, even a late one arriving after a newer correction, must not set the amount back
+        if (line.currentAmount().compareTo(command.amount()) == 0 || line.hasCorrection(command.amount(), command.reason())) {
             return CommandOutcome.UNCHANGED;
         }
         apply(new SpendCorrectedEvent(campaignId, command.spendId(), line.currentAmount(), command.amount(),
@@ -144,12 +147,12 @@ public class Campaign {
     @EventSourcingHandler
     void on(SpendRecordedEvent event) {
         spendLines.put(event.spendId(),
-                new SpendLine(event.amount(), event.amount(), event.spentOn(), event.costType()));
+                new SpendLine(event.amount(), event.amount(), event.spentOn(), event.costType(), List.of()));
     }
 
     @EventSourcingHandler
     void on(SpendCorrectedEvent event) {
-        spendLines.computeIfPresent(event.spendId(), (id, line) -> line.withCurrentAmount(event.amount()));
+        spendLines.computeIfPresent(event.spendId(), (id, line) -> line.corrected(event.amount(), event.reason()));
     }
 
     @EventSourcingHandler
@@ -157,15 +160,28 @@ public class Campaign {
         endedOn = event.endedOn();
     }
 
-    record SpendLine(BigDecimal originalAmount, BigDecimal currentAmount, LocalDate spentOn, CostType costType) {
+    /** A spend line: its first and current amount, and every correction applied so far (amount and reason). */
+    record SpendLine(BigDecimal originalAmount, BigDecimal currentAmount, LocalDate spentOn, CostType costType,
+                     List<String> corrections) {
 
         SpendLine {
             Objects.requireNonNull(originalAmount);
             Objects.requireNonNull(currentAmount);
+            corrections = List.copyOf(corrections);
         }
 
-        SpendLine withCurrentAmount(BigDecimal amount) {
-            return new SpendLine(originalAmount, amount, spentOn, costType);
+        SpendLine corrected(BigDecimal amount, String reason) {
+            List<String> applied = new ArrayList<>(corrections);
+            applied.add(fingerprint(amount, reason));
+            return new SpendLine(originalAmount, amount, spentOn, costType, applied);
+        }
+
+        boolean hasCorrection(BigDecimal amount, String reason) {
+            return corrections.contains(fingerprint(amount, reason));
+        }
+
+        private static String fingerprint(BigDecimal amount, String reason) {
+            return amount.stripTrailingZeros().toPlainString() + "|" + reason;
         }
     }
 }

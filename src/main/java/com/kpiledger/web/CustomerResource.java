@@ -27,16 +27,22 @@ public class CustomerResource {
     @Inject
     Queries queries;
 
+    @Inject
+    ReadModels readModels;
+
     Clock clock = Clock.systemUTC();
 
     @GET
     @Path("/{leadId}/ltv")
     @Operation(summary = "A customer's deals and LTV", description = "LTV = Σ amount × grossMargin of its WON deals known at knownAt, whatever their close date")
     public CustomerLtvView ltv(@PathParam("leadId") @Pattern(regexp = AggregateIds.ID_PATTERN) String leadId,
-                               @QueryParam("knownAt") String knownAt) {
+                               @QueryParam("knownAt") String knownAt,
+                               @QueryParam("minPosition") String minPosition) {
         KpiParameters parameters = KpiParameters.parse();
         var known = parameters.knownAt(knownAt, clock);
+        Long awaited = parameters.minPosition(minPosition);
         parameters.check();
+        readModels.await(awaited);
         Optional<CustomerLtvView> answer = queries.ask(new FindCustomerLtvQuery(leadId, known),
                 ResponseTypes.optionalInstanceOf(CustomerLtvView.class));
         return answer.orElseThrow(() -> new NotFoundException("No lead '" + leadId + "' is known"

@@ -1,6 +1,5 @@
 package com.kpiledger.web;
 
-import com.kpiledger.coreapi.kpi.AwaitReadModelsQuery;
 import com.kpiledger.coreapi.kpi.FetchMonthlyKpisQuery;
 import com.kpiledger.coreapi.kpi.FindFunnelQuery;
 import com.kpiledger.coreapi.kpi.FindKpiSummaryQuery;
@@ -15,7 +14,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -30,8 +28,8 @@ public class KpiResource {
     @Inject
     Queries queries;
 
-    @ConfigProperty(name = "kpi-ledger.read-your-writes.max-wait-ms", defaultValue = "5000")
-    long maxWaitMillis;
+    @Inject
+    ReadModels readModels;
 
     Clock clock = Clock.systemUTC();
 
@@ -52,7 +50,7 @@ public class KpiResource {
         GroupBy grouping = parameters.groupBy(groupBy);
         Long awaited = parameters.minPosition(minPosition);
         parameters.check();
-        awaitReadModels(awaited);
+        readModels.await(awaited);
         return queries.ask(new FindKpiSummaryQuery(scope, grouping, fullyLoaded), Object.class);
     }
 
@@ -68,7 +66,7 @@ public class KpiResource {
         KpiScope scope = parameters.scope(from, to, campaignId, channel, currency, knownAt, clock);
         Long awaited = parameters.minPosition(minPosition);
         parameters.check();
-        awaitReadModels(awaited);
+        readModels.await(awaited);
         return queries.ask(new FetchMonthlyKpisQuery(scope, fullyLoaded), MonthlyKpisView.class);
     }
 
@@ -84,14 +82,8 @@ public class KpiResource {
         FunnelViewKind kind = parameters.view(view);
         Long awaited = parameters.minPosition(minPosition);
         parameters.check();
-        awaitReadModels(awaited);
+        readModels.await(awaited);
         return queries.ask(new FindFunnelQuery(scope, kind), FunnelView.class);
     }
 
-    private void awaitReadModels(Long minPosition) {
-        if (minPosition != null
-                && !queries.ask(new AwaitReadModelsQuery(minPosition, maxWaitMillis), Boolean.class)) {
-            throw new ReadModelBehindException(minPosition);
-        }
-    }
 }

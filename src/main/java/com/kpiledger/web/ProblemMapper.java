@@ -75,7 +75,7 @@ public class ProblemMapper {
             return problem(409, "conflict", "Conflict", e.getMessage(), errors);
         }
         if (e instanceof UnknownEntityException) {
-            return problem(404, "not-found", "Not found", e.getMessage(), errors);
+            return problem(404, "not-found", "Not Found", e.getMessage(), errors);
         }
         if (e instanceof InvalidCommandException) {
             return problem(400, "invalid-request", "Invalid request", e.getMessage(), errors);
@@ -89,7 +89,7 @@ public class ProblemMapper {
         int colon = streamId == null ? -1 : streamId.indexOf(':');
         String detail = colon < 0 ? "Unknown aggregate"
                 : "No " + streamId.substring(0, colon) + " '" + streamId.substring(colon + 1) + "' is known";
-        return problem(404, "not-found", "Not found", detail, null);
+        return problem(404, "not-found", "Not Found", detail, null);
     }
 
     /** Only reached when a write race outlasted every retry; the client may simply send again. */

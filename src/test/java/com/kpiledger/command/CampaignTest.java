@@ -245,6 +245,24 @@ class CampaignTest {
     }
 
     @Test
+    void aLateRetryOfAnOlderCorrectionDoesNotSetTheAmountBack() {
+        fixture.given(LAUNCHED, SPEND_RECORDED, corrected("1000.00", "900.00"), corrected("900.00", "800.00"))
+                .when(correctSpend("sp-1", "900"))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents()
+                .expectResultMessagePayload(CommandOutcome.UNCHANGED);
+    }
+
+    @Test
+    void theSameAmountForAnotherReasonIsANewCorrection() {
+        fixture.given(LAUNCHED, SPEND_RECORDED, corrected("1000.00", "900.00"), corrected("900.00", "800.00"))
+                .when(new CorrectSpendCommand(CAMPAIGN_ID, "sp-1", amount("900"), "second credit note", SOURCE))
+                .expectEvents(new SpendCorrectedEvent(CAMPAIGN_ID, "sp-1", amount("800.00"), amount("900"), EUR,
+                        SPENT_ON, CostType.MEDIA, "second credit note", SOURCE))
+                .expectResultMessagePayload(CommandOutcome.APPLIED);
+    }
+
+    @Test
     void correctingSpendToZeroIsAllowed() {
         fixture.given(LAUNCHED, SPEND_RECORDED)
                 .when(correctSpend("sp-1", "0"))
