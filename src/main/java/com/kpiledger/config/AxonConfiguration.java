@@ -1,5 +1,6 @@
 package com.kpiledger.config;
 
+import com.kpiledger.audit.KpiVerifier;
 import com.kpiledger.command.Campaign;
 import com.kpiledger.command.Lead;
 import com.kpiledger.query.funnel.FunnelProjection;
@@ -67,6 +68,9 @@ public class AxonConfiguration {
 
     @Inject
     KpiQueryHandler kpiQueryHandler;
+
+    @Inject
+    KpiVerifier kpiVerifier;
 
     @ConfigProperty(name = "kpi-ledger.node-id")
     String nodeId;
@@ -144,7 +148,8 @@ public class AxonConfiguration {
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Lead.class))
                 .registerQueryHandler(c -> new EventHistoryQueryHandler(
                         c.getComponent(EventStorageEngine.class), connections, transactionManager))
-                .registerQueryHandler(c -> kpiQueryHandler);
+                .registerQueryHandler(c -> kpiQueryHandler)
+                .registerQueryHandler(c -> kpiVerifier);
         EventProcessingConfigurer processing = configurer.eventProcessing()
                 .registerTokenStore(c -> JdbcTokenStore.builder()
                         .connectionProvider(connections)
@@ -181,6 +186,20 @@ public class AxonConfiguration {
     @ApplicationScoped
     EventStore eventStore() {
         return configuration().eventStore();
+    }
+
+    /** The storage engine itself: audits read raw events from it, bypassing every read model. */
+    @Produces
+    @ApplicationScoped
+    EventStorageEngine storageEngine() {
+        return configuration().getComponent(EventStorageEngine.class);
+    }
+
+    /** The serializer of stored messages (not the REST one): digests of events are taken over its bytes. */
+    @Produces
+    @ApplicationScoped
+    Serializer eventSerializer() {
+        return configuration().eventSerializer();
     }
 
     /** Names the command that caused each event, so that an auditor reading a history sees why it is there. */

@@ -1,5 +1,6 @@
 package com.kpiledger.query.kpi;
 
+import com.kpiledger.coreapi.audit.KpiQuestion;
 import com.kpiledger.coreapi.kpi.AwaitReadModelsQuery;
 import com.kpiledger.coreapi.kpi.CustomerLtvView;
 import com.kpiledger.coreapi.kpi.FetchMonthlyKpisQuery;
@@ -48,8 +49,6 @@ import java.util.function.Function;
 @Singleton
 public class KpiQueryHandler {
 
-    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
-
     @Inject
     KpiReadModel readModel;
 
@@ -58,48 +57,17 @@ public class KpiQueryHandler {
 
     @QueryHandler
     public Object handle(FindKpiSummaryQuery query) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            KpiScope scope = query.scope();
-            String currency = readModel.resolveCurrency(scope);
-            long position = position(scope.knownAt());
-            KpiCalculator calculator = new KpiCalculator(readModel.load(scope, currency, false));
-            if (query.groupBy() == null || query.groupBy() == GroupBy.NONE) {
-                return calculator.summary(scope, position, query.fullyLoaded());
-            }
-            return calculator.breakdown(scope, position, query.fullyLoaded(), query.groupBy());
-        });
+        return QuarkusTransaction.requiringNew().call(() -> answers().summary(query, position(query.scope().knownAt())));
     }
 
     @QueryHandler
     public MonthlyKpisView handle(FetchMonthlyKpisQuery query) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            KpiScope scope = query.scope();
-            String currency = readModel.resolveCurrency(scope);
-            long position = position(scope.knownAt());
-            YearMonth first = YearMonth.from(scope.from());
-            YearMonth last = YearMonth.from(scope.to().minusDays(1));
-            KpiSummaryView previous = monthSummary(scope, first.minusMonths(1), currency, position, query.fullyLoaded());
-            List<MonthKpis> months = new ArrayList<>();
-            for (YearMonth month = first; !month.isAfter(last); month = month.plusMonths(1)) {
-                KpiSummaryView current = monthSummary(scope, month, currency, position, query.fullyLoaded());
-                months.add(new MonthKpis(month.toString(), current, changes(previous, current)));
-                previous = current;
-            }
-            return new MonthlyKpisView(scope.from(), scope.to(), scope.knownAt(), position, months);
-        });
+        return QuarkusTransaction.requiringNew().call(() -> answers().monthly(query, position(query.scope().knownAt())));
     }
 
     @QueryHandler
     public FunnelView handle(FindFunnelQuery query) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            KpiScope scope = query.scope();
-            long position = position(scope.knownAt());
-            if (query.view() == FunnelViewKind.COHORT) {
-                KpiCalculator calculator = new KpiCalculator(readModel.load(scope, null, false));
-                return calculator.cohortFunnel(scope, position, readModel.cohort(scope));
-            }
-            return new KpiCalculator(readModel.load(scope, null, true)).periodFunnel(scope, position);
-        });
+        return QuarkusTransaction.requiringNew().call(() -> answers().funnel(query, position(query.scope().knownAt())));
     }
 
     /** Empty when no such lead was known at the moment asked. */
@@ -143,65 +111,24 @@ public class KpiQueryHandler {
         return status.awaitPosition(query.minPosition(), Duration.ofMillis(query.timeoutMillis()));
     }
 
-    private KpiSummaryView monthSummary(KpiScope scope, YearMonth month, String currency, long position,
-                                        boolean fullyLoaded) {
-        KpiScope monthScope = scope.withPeriod(month.atDay(1), month.plusMonths(1).atDay(1));
-        return new KpiCalculator(readModel.load(monthScope, currency, false)).summary(monthScope, position, fullyLoaded);
+    private KpiAnswers answers() {
+        return new KpiAnswers(readModel);
+    }
+
+    /** The read models' answer to an auditor's question, at a given position (in the caller's transaction). */
+    public Object answer(KpiQuestion question, long position) {
+        KpiAnswers answers = answers();
+        return switch (question.kpi()) {
+            case "monthly" -> answers.monthly(new FetchMonthlyKpisQuery(question.scope(), question.fullyLoaded()), position);
+            case "funnel" -> answers.funnel(new FindFunnelQuery(question.scope(), question.view()), position);
+            default -> answers.summary(new FindKpiSummaryQuery(question.scope(), question.groupBy(),
+                    question.fullyLoaded()), position);
+        };
     }
 
     /** The read models' position, or for "as known at" the last store position recorded by then. */
-    private long position(Instant knownAt) {
+    public long position(Instant knownAt) {
         long applied = status.position();
         return knownAt == null ? applied : Math.min(applied, readModel.storePositionAt(knownAt));
     }
-
-    private static Map<String, KpiChange> changes(KpiSummaryView previous, KpiSummaryView current) {
-        Map<String, KpiChange> changes = new LinkedHashMap<>();
-        amount(changes, "spend", previous, current, KpiSummaryView::spend);
-        amount(changes, "salesCost", previous, current, KpiSummaryView::salesCost);
-        amount(changes, "mediaSpend", previous, current, KpiSummaryView::mediaSpend);
-        amount(changes, "leads", previous, current, view -> BigDecimal.valueOf(view.leads()));
-        amount(changes, "mqls", previous, current, view -> BigDecimal.valueOf(view.mqls()));
-        amount(changes, "sqls", previous, current, view -> BigDecimal.valueOf(view.sqls()));
-        amount(changes, "customers", previous, current, view -> BigDecimal.valueOf(view.customers()));
-        amount(changes, "cpl", previous, current, KpiSummaryView::cpl);
-        amount(changes, "cac", previous, current, KpiSummaryView::cac);
-        rate(changes, "leadToMqlRate", previous, current, KpiSummaryView::leadToMqlRate);
-        rate(changes, "mqlToSqlRate", previous, current, KpiSummaryView::mqlToSqlRate);
-        rate(changes, "sqlToCustomerRate", previous, current, KpiSummaryView::sqlToCustomerRate);
-        rate(changes, "leadConversionRate", previous, current, KpiSummaryView::leadConversionRate);
-        amount(changes, "revenue", previous, current, KpiSummaryView::revenue);
-        amount(changes, "grossProfit", previous, current, KpiSummaryView::grossProfit);
-        amount(changes, "avgLtv", previous, current, KpiSummaryView::avgLtv);
-        amount(changes, "ltvToCac", previous, current, KpiSummaryView::ltvToCac);
-        rate(changes, "roi", previous, current, KpiSummaryView::roi);
-        amount(changes, "roas", previous, current, KpiSummaryView::roas);
-        return changes;
-    }
-
-    /** Counts, money and ratios: the difference, and the difference relative to the month before. */
-    private static void amount(Map<String, KpiChange> changes, String name, KpiSummaryView previous,
-                               KpiSummaryView current, Function<KpiSummaryView, BigDecimal> kpi) {
-        BigDecimal before = kpi.apply(previous);
-        BigDecimal now = kpi.apply(current);
-        if (before == null || now == null) {
-            changes.put(name, new KpiChange(before, now, null, null, null));
-            return;
-        }
-        BigDecimal absolute = now.subtract(before);
-        BigDecimal relative = before.signum() == 0 ? null
-                : absolute.divide(before.abs(), MathContext.DECIMAL128).setScale(4, RoundingMode.HALF_EVEN);
-        changes.put(name, new KpiChange(before, now, absolute, relative, null));
-    }
-
-    /** Rates (fractions): the change in percentage points, 0.25 → 0.30 being +5.00. */
-    private static void rate(Map<String, KpiChange> changes, String name, KpiSummaryView previous,
-                             KpiSummaryView current, Function<KpiSummaryView, BigDecimal> kpi) {
-        BigDecimal before = kpi.apply(previous);
-        BigDecimal now = kpi.apply(current);
-        BigDecimal points = before == null || now == null ? null
-                : now.subtract(before).multiply(HUNDRED).setScale(2, RoundingMode.HALF_EVEN);
-        changes.put(name, new KpiChange(before, now, null, null, points));
-    }
-
 }

@@ -37,13 +37,14 @@ import java.util.TreeSet;
  * to the facts recorded by then. Periods are UTC dates: [from 00:00Z, to 00:00Z).
  */
 @ApplicationScoped
-public class KpiReadModel {
+public class KpiReadModel implements KpiFactSource {
 
     @Inject
     EntityManager entityManager;
 
-    public KpiInputs load(KpiScope scope, String currency, boolean withFunnelDetail) {
-        Cut cut = new Cut(scope);
+    @Override
+    public KpiInputs load(KpiScope scope, String currency, boolean withFunnelDetail, long position) {
+        Cut cut = new Cut(scope, position);
         return new KpiInputs(
                 currency,
                 campaignChannels(cut),
@@ -59,11 +60,12 @@ public class KpiReadModel {
      * The currency of the money figures: the one asked for, else the ledger's only currency. A ledger holding several
      * needs the question to name one, since sums across currencies mean nothing.
      */
-    public String resolveCurrency(KpiScope scope) {
+    @Override
+    public String resolveCurrency(KpiScope scope, long position) {
         if (scope.currency() != null) {
             return scope.currency();
         }
-        Cut cut = new Cut(scope);
+        Cut cut = new Cut(scope, position);
         Set<String> currencies = new TreeSet<>();
         currencies.addAll(cut.list(String.class,
                 "SELECT DISTINCT c.currency FROM CampaignRow c WHERE 1 = 1" + cut.known("c")));
@@ -85,8 +87,9 @@ public class KpiReadModel {
         return max == null ? -1 : ((Number) max).longValue();
     }
 
-    public List<CohortLead> cohort(KpiScope scope) {
-        Cut cut = new Cut(scope);
+    @Override
+    public List<CohortLead> cohort(KpiScope scope, long position) {
+        Cut cut = new Cut(scope, position);
         String cohortLeads = "SELECT l.leadId FROM LeadRow l WHERE l.capturedAt >= :fromInstant"
                 + " AND l.capturedAt < :toInstant" + cut.known("l");
         Map<String, CohortLead> members = new LinkedHashMap<>();
@@ -216,21 +219,28 @@ public class KpiReadModel {
         return FunnelStage.class.getName() + "." + stage.name();
     }
 
-    /** The two cuts of every query: the business period, and (optionally) what was recorded by "as known at". */
+    /**
+     * The cuts of every query: the business period; the store position the answer reflects (so an answer can be
+     * recomputed exactly, even while one read model runs ahead of the other); and "as known at", if asked.
+     */
     private final class Cut {
 
         final KpiScope scope;
+        final long position;
 
-        Cut(KpiScope scope) {
+        Cut(KpiScope scope, long position) {
             this.scope = scope;
+            this.position = position;
         }
 
         String known(String alias) {
-            return scope.knownAt() == null ? "" : " AND " + alias + ".recordedAt <= :knownAt";
+            return " AND " + alias + ".position <= :position"
+                    + (scope.knownAt() == null ? "" : " AND " + alias + ".recordedAt <= :knownAt");
         }
 
         Query query(String hql, boolean withPeriodInstants) {
             Query query = entityManager.createQuery(hql);
+            query.setParameter("position", position);
             if (scope.knownAt() != null) {
                 query.setParameter("knownAt", scope.knownAt());
             }
