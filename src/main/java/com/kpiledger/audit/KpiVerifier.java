@@ -1,5 +1,6 @@
 package com.kpiledger.audit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kpiledger.coreapi.audit.KpiQuestion;
 import com.kpiledger.coreapi.audit.KpiVerificationView;
@@ -42,7 +43,7 @@ public class KpiVerifier {
     ObjectMapper json;
 
     @QueryHandler
-    public KpiVerificationView handle(VerifyKpiQuery query) {
+    public KpiVerificationView handle(VerifyKpiQuery query) throws JsonProcessingException {
         KpiQuestion question = query.question();
         record ReadModelAnswer(long position, Object answer) {
         }
@@ -51,7 +52,7 @@ public class KpiVerifier {
             return new ReadModelAnswer(position, readModels.answer(question, position));
         });
         Recomputed recomputed = recompute(question, live.position(), null);
-        boolean match = json.valueToTree(live.answer()).equals(json.valueToTree(recomputed.answer()));
+        boolean match = json.writeValueAsString(live.answer()).equals(json.writeValueAsString(recomputed.answer()));
         if (!match) {
             LOG.warnf("KPI verification mismatch at position %d for %s", live.position(), question.kpi());
         }

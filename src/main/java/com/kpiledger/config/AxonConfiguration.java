@@ -1,6 +1,8 @@
 package com.kpiledger.config;
 
+import com.kpiledger.audit.KpiSnapshots;
 import com.kpiledger.audit.KpiVerifier;
+import com.kpiledger.audit.Restatements;
 import com.kpiledger.command.Campaign;
 import com.kpiledger.command.Lead;
 import com.kpiledger.query.funnel.FunnelProjection;
@@ -71,6 +73,15 @@ public class AxonConfiguration {
 
     @Inject
     KpiVerifier kpiVerifier;
+
+    @Inject
+    KpiSnapshots kpiSnapshots;
+
+    @Inject
+    Restatements restatements;
+
+    @Inject
+    ProjectionProcessors projectionProcessors;
 
     @ConfigProperty(name = "kpi-ledger.node-id")
     String nodeId;
@@ -149,7 +160,12 @@ public class AxonConfiguration {
                 .registerQueryHandler(c -> new EventHistoryQueryHandler(
                         c.getComponent(EventStorageEngine.class), connections, transactionManager))
                 .registerQueryHandler(c -> kpiQueryHandler)
-                .registerQueryHandler(c -> kpiVerifier);
+                .registerQueryHandler(c -> kpiVerifier)
+                .registerQueryHandler(c -> kpiSnapshots)
+                .registerCommandHandler(c -> kpiSnapshots)
+                .registerQueryHandler(c -> restatements)
+                .registerQueryHandler(c -> projectionProcessors)
+                .registerCommandHandler(c -> projectionProcessors);
         EventProcessingConfigurer processing = configurer.eventProcessing()
                 .registerTokenStore(c -> JdbcTokenStore.builder()
                         .connectionProvider(connections)
@@ -163,6 +179,8 @@ public class AxonConfiguration {
                     (c, builder) -> builder
                             .initialToken(StreamableMessageSource::createTailToken)
                             .initialSegmentCount(segments)
+                            // claim free segments within a second of starting (Axon's default waits 5 s)
+                            .tokenClaimInterval(1000)
                             .batchSize(batchSize));
         }
         processing.registerEventHandler(c -> spendProjection)

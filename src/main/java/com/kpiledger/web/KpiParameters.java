@@ -111,6 +111,19 @@ final class KpiParameters {
         return known;
     }
 
+    /** An instant parameter such as earlier/later; {@code required} ones must be present; none may lie ahead. */
+    Instant moment(String name, String value, boolean required, Clock clock) {
+        if (required && (value == null || value.isBlank())) {
+            error(name, "is required (an ISO-8601 instant with offset such as 2026-04-05T00:00:00Z)");
+            return null;
+        }
+        Instant moment = instant(name, value);
+        if (moment != null && moment.isAfter(clock.instant())) {
+            error(name, "must not be in the future");
+        }
+        return moment;
+    }
+
     /** Throws when any parameter was wrong, naming all of them at once. */
     void check() {
         if (!errors.isEmpty()) {

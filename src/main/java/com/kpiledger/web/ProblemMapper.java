@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.kpiledger.coreapi.shared.ConflictingCommandException;
 import com.kpiledger.coreapi.shared.InvalidCommandException;
 import com.kpiledger.coreapi.shared.LedgerException;
+import com.kpiledger.coreapi.shared.ReadModelRebuildingException;
 import com.kpiledger.coreapi.shared.UnknownEntityException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -57,6 +58,13 @@ public class ProblemMapper {
     public Response readModelBehind(ReadModelBehindException e) {
         return Response.status(503).header("Retry-After", "1").type(Problem.MEDIA_TYPE)
                 .entity(new Problem(TYPE_PREFIX + "read-model-behind", "Service unavailable", 503, e.getMessage(), null))
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response rebuilding(ReadModelRebuildingException e) {
+        return Response.status(503).header("Retry-After", "5").type(Problem.MEDIA_TYPE)
+                .entity(new Problem(TYPE_PREFIX + "read-model-rebuilding", "Service unavailable", 503, e.getMessage(), null))
                 .build();
     }
 

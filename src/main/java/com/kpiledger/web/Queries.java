@@ -1,6 +1,7 @@
 package com.kpiledger.web;
 
 import com.kpiledger.coreapi.shared.LedgerException;
+import com.kpiledger.coreapi.shared.ReadModelRebuildingException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.axonframework.messaging.responsetypes.ResponseType;
@@ -27,6 +28,9 @@ class Queries {
             for (Throwable cause = e.getCause(); cause != null && cause.getCause() != cause; cause = cause.getCause()) {
                 if (cause instanceof LedgerException refusal) {
                     throw refusal;
+                }
+                if (cause instanceof ReadModelRebuildingException rebuilding) {
+                    throw rebuilding;
                 }
             }
             throw e.getCause() instanceof RuntimeException runtime ? runtime : e;

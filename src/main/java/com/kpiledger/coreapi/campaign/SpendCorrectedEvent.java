@@ -1,6 +1,5 @@
 package com.kpiledger.coreapi.campaign;
 
-import com.kpiledger.coreapi.shared.LedgerEvent;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -12,7 +11,7 @@ import java.time.temporal.Temporal;
  */
 public record SpendCorrectedEvent(String campaignId, String spendId, BigDecimal previousAmount, BigDecimal amount,
                                   String currency, LocalDate spentOn, CostType costType, String reason,
-                                  String source) implements LedgerEvent {
+                                  String source) implements CampaignEvent {
 
     @Override
     public Temporal businessTime() {

@@ -1,13 +1,12 @@
 package com.kpiledger.coreapi.lead;
 
-import com.kpiledger.coreapi.shared.LedgerEvent;
 
 import java.time.Instant;
 import java.time.temporal.Temporal;
 
 /** The lead's first WON deal ({@code dealId}) made it a customer at {@code acquiredAt}. */
 public record CustomerAcquiredEvent(String leadId, String dealId, Instant acquiredAt,
-                                    String source) implements LedgerEvent {
+                                    String source) implements LeadEvent {
 
     @Override
     public Temporal businessTime() {

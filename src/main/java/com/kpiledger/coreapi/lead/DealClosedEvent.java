@@ -1,6 +1,5 @@
 package com.kpiledger.coreapi.lead;
 
-import com.kpiledger.coreapi.shared.LedgerEvent;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -13,7 +12,7 @@ import java.util.List;
  */
 public record DealClosedEvent(String leadId, String dealId, DealOutcome outcome, BigDecimal amount, String currency,
                               BigDecimal grossMargin, Instant closedAt, List<Stage> impliedStages,
-                              String source) implements LedgerEvent {
+                              String source) implements LeadEvent {
 
     public DealClosedEvent {
         impliedStages = impliedStages == null ? List.of() : List.copyOf(impliedStages);

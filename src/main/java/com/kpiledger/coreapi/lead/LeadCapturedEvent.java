@@ -1,6 +1,5 @@
 package com.kpiledger.coreapi.lead;
 
-import com.kpiledger.coreapi.shared.LedgerEvent;
 
 import java.time.Instant;
 import java.time.temporal.Temporal;
@@ -10,7 +9,7 @@ import java.time.temporal.Temporal;
  * {@code channel} is set only for leads without a campaign (the campaign's channel applies otherwise).
  */
 public record LeadCapturedEvent(String leadId, String campaignId, String channel, Instant capturedAt,
-                                String source) implements LedgerEvent {
+                                String source) implements LeadEvent {
 
     @Override
     public Temporal businessTime() {

@@ -1,6 +1,5 @@
 package com.kpiledger.coreapi.lead;
 
-import com.kpiledger.coreapi.shared.LedgerEvent;
 
 import java.time.Instant;
 import java.time.temporal.Temporal;
@@ -11,7 +10,7 @@ import java.util.List;
  * (MQL when a lead goes straight to SQL): they count as entered at the same time.
  */
 public record LeadQualifiedEvent(String leadId, Stage stage, Instant qualifiedAt, List<Stage> impliedStages,
-                                 String source) implements LedgerEvent {
+                                 String source) implements LeadEvent {
 
     public LeadQualifiedEvent {
         impliedStages = impliedStages == null ? List.of() : List.copyOf(impliedStages);

@@ -17,6 +17,7 @@ import com.kpiledger.coreapi.kpi.KpiSummaryView;
 import com.kpiledger.coreapi.kpi.MonthKpis;
 import com.kpiledger.coreapi.kpi.MonthlyKpisView;
 import com.kpiledger.coreapi.lead.DealOutcome;
+import com.kpiledger.coreapi.shared.ReadModelRebuildingException;
 import com.kpiledger.query.ReadModelStatus;
 import com.kpiledger.query.funnel.DealFact;
 import com.kpiledger.query.funnel.FunnelStage;
@@ -111,7 +112,11 @@ public class KpiQueryHandler {
         return status.awaitPosition(query.minPosition(), Duration.ofMillis(query.timeoutMillis()));
     }
 
+    /** Refuses while a read model rebuilds: a half-built figure must never be presented as final. */
     private KpiAnswers answers() {
+        status.rebuilding().ifPresent(progress -> {
+            throw new ReadModelRebuildingException(progress.substring(0, progress.indexOf(' ')), progress);
+        });
         return new KpiAnswers(readModel);
     }
 

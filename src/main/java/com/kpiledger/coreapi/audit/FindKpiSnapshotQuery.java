@@ -1,0 +1,4 @@
+package com.kpiledger.coreapi.audit;
+
+public record FindKpiSnapshotQuery(String snapshotId) {
+}
