@@ -150,6 +150,7 @@ public class AxonConfiguration {
                         .snapshotFilter(c.snapshotFilter())
                         .build())
                 .configureEmbeddedEventStore(c -> c.getComponent(EventStorageEngine.class))
+                .registerEventUpcaster(c -> new DealClosedEventUpcaster())
                 .configureCorrelationDataProviders(c -> List.of(new MessageOriginProvider(), new CommandNameProvider()))
                 .registerComponent(CommandGateway.class, c -> DefaultCommandGateway.builder()
                         .commandBus(c.commandBus())
