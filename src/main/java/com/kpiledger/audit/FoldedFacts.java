@@ -109,8 +109,16 @@ final class FoldedFacts implements KpiFactSource {
             return scope.currency();
         }
         Set<String> currencies = new TreeSet<>();
-        campaigns.values().stream().filter(c -> known(scope, c.recordedAt())).forEach(c -> currencies.add(c.currency()));
-        deals.stream().filter(d -> known(scope, d.recordedAt())).forEach(d -> currencies.add(d.currency()));
+        campaigns.forEach((id, campaign) -> {
+            boolean inScope = (scope.campaignId() == null || scope.campaignId().equals(id))
+                    && (scope.channel() == null || scope.channel().equals(campaign.channel()));
+            if (inScope && known(scope, campaign.recordedAt())) {
+                currencies.add(campaign.currency());
+            }
+        });
+        if (currencies.isEmpty()) {
+            deals.stream().filter(d -> known(scope, d.recordedAt())).forEach(d -> currencies.add(d.currency()));
+        }
         if (currencies.size() > 1) {
             throw new InvalidCommandException("currency",
                     "the ledger holds amounts in " + String.join(", ", currencies) + "; name one with currency=");
@@ -121,9 +129,11 @@ final class FoldedFacts implements KpiFactSource {
     @Override
     public KpiInputs load(KpiScope scope, String currency, boolean withFunnelDetail, long position) {
         Map<String, String> channels = new HashMap<>();
+        Map<String, String> currencies = new HashMap<>();
         campaigns.forEach((id, campaign) -> {
             if (known(scope, campaign.recordedAt())) {
                 channels.put(id, campaign.channel());
+                currencies.put(id, campaign.currency());
             }
         });
         Map<FirstKey, First> firsts = firstEntries(scope);
@@ -134,7 +144,7 @@ final class FoldedFacts implements KpiFactSource {
                         first.reported == null || first.reported.isAfter(first.at)));
             }
         });
-        return new KpiInputs(currency, channels,
+        return new KpiInputs(currency, channels, currencies,
                 currency == null ? List.of() : spend(scope, currency),
                 inPeriod,
                 currency == null ? List.of() : wonDeals(scope, currency),
@@ -145,19 +155,22 @@ final class FoldedFacts implements KpiFactSource {
 
     @Override
     public List<CohortLead> cohort(KpiScope scope, long position) {
-        List<CohortLead> cohort = new ArrayList<>();
-        leads.forEach((leadId, lead) -> {
-            if (!known(scope, lead.recordedAt()) || !inPeriod(scope, lead.capturedAt())) {
-                return;
+        Map<FirstKey, First> firsts = firstEntries(scope);
+        Map<String, CohortLead> members = new LinkedHashMap<>();
+        firsts.forEach((key, first) -> {
+            if (inPeriod(scope, first.at)) {
+                members.computeIfAbsent(key.leadId, leadId -> new CohortLead(leadId, key.attribution,
+                        EnumSet.noneOf(FunnelStage.class), disqualifications.stream()
+                        .anyMatch(d -> d.leadId().equals(leadId) && known(scope, d.recordedAt()))));
             }
-            Set<FunnelStage> reached = EnumSet.noneOf(FunnelStage.class);
-            entries.stream().filter(e -> e.leadId().equals(leadId) && known(scope, e.recordedAt()))
-                    .forEach(e -> reached.add(e.stage()));
-            boolean disqualified = disqualifications.stream()
-                    .anyMatch(d -> d.leadId().equals(leadId) && known(scope, d.recordedAt()));
-            cohort.add(new CohortLead(leadId, lead.attribution(), reached, disqualified));
         });
-        return cohort;
+        firsts.keySet().forEach(key -> {
+            CohortLead member = members.get(key.leadId);
+            if (member != null) {
+                member.reached().add(key.stage);
+            }
+        });
+        return List.copyOf(members.values());
     }
 
     private List<KpiInputs.SpendAmount> spend(KpiScope scope, String currency) {

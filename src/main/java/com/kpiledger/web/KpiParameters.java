@@ -87,6 +87,18 @@ final class KpiParameters {
         };
     }
 
+    /** true or false; absent is false. Anything else is refused rather than read as false. */
+    boolean flag(String name, String value) {
+        if (value == null || value.isBlank() || value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        error(name, "must be true or false");
+        return false;
+    }
+
     Long minPosition(String value) {
         if (value == null || value.isBlank()) {
             return null;

@@ -43,15 +43,16 @@ public class KpiResource {
                           @Parameter(description = "needed only when the ledger holds several currencies") @QueryParam("currency") String currency,
                           @Parameter(description = "count only what was recorded by this instant") @QueryParam("knownAt") String knownAt,
                           @Parameter(description = "campaign or channel") @QueryParam("groupBy") String groupBy,
-                          @Parameter(description = "CAC including SALES cost") @QueryParam("fullyLoaded") boolean fullyLoaded,
+                          @Parameter(description = "CAC including SALES cost") @QueryParam("fullyLoaded") String fullyLoaded,
                           @Parameter(description = "wait until the read models reached this store position (from a command's answer)") @QueryParam("minPosition") String minPosition) {
         KpiParameters parameters = KpiParameters.parse();
         KpiScope scope = parameters.scope(from, to, campaignId, channel, currency, knownAt, clock);
         GroupBy grouping = parameters.groupBy(groupBy);
+        boolean loaded = parameters.flag("fullyLoaded", fullyLoaded);
         Long awaited = parameters.minPosition(minPosition);
         parameters.check();
         readModels.await(awaited);
-        return queries.ask(new FindKpiSummaryQuery(scope, grouping, fullyLoaded), Object.class);
+        return queries.ask(new FindKpiSummaryQuery(scope, grouping, loaded), Object.class);
     }
 
     @GET
@@ -60,14 +61,15 @@ public class KpiResource {
     public MonthlyKpisView monthly(@QueryParam("from") String from, @QueryParam("to") String to,
                                    @QueryParam("campaignId") String campaignId, @QueryParam("channel") String channel,
                                    @QueryParam("currency") String currency, @QueryParam("knownAt") String knownAt,
-                                   @QueryParam("fullyLoaded") boolean fullyLoaded,
+                                   @QueryParam("fullyLoaded") String fullyLoaded,
                                    @QueryParam("minPosition") String minPosition) {
         KpiParameters parameters = KpiParameters.parse();
         KpiScope scope = parameters.scope(from, to, campaignId, channel, currency, knownAt, clock);
+        boolean loaded = parameters.flag("fullyLoaded", fullyLoaded);
         Long awaited = parameters.minPosition(minPosition);
         parameters.check();
         readModels.await(awaited);
-        return queries.ask(new FetchMonthlyKpisQuery(scope, fullyLoaded), MonthlyKpisView.class);
+        return queries.ask(new FetchMonthlyKpisQuery(scope, loaded), MonthlyKpisView.class);
     }
 
     @GET

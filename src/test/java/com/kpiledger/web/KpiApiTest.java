@@ -205,9 +205,10 @@ class KpiApiTest {
         assertThat(period.getObject("timeToSql.medianHours", BigDecimal.class)).isEqualTo(new BigDecimal("12.00"));
         assertThat(period.getObject("timeToSql.meanHours", BigDecimal.class)).isEqualTo(new BigDecimal("12.00"));
 
-        // the cohort of August's leads: one became a customer in September
+        // cohort rates: of the leads entering a stage in August, how many reached the next by now (b: in September)
         JsonPath cohort = json(kpis("/api/kpis/funnel", "view=cohort&from=2032-08-01&to=2032-09-01&channel=" + channel));
-        assertThat(cohort.getList("stages.count", Long.class)).containsExactly(3L, 2L, 2L, 1L);
+        assertThat(cohort.getList("stages.count", Long.class)).containsExactly(3L, 2L, 2L, 0L);
+        assertThat(cohort.getObject("stages[1].rateFromPrevious", BigDecimal.class)).isEqualTo(new BigDecimal("0.6667"));
         assertThat(cohort.getObject("stages[3].rateFromPrevious", BigDecimal.class)).isEqualTo(new BigDecimal("0.5000"));
         assertThat(cohort.getLong("disqualified")).isEqualTo(1);
     }

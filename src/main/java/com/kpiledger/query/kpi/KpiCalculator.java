@@ -22,6 +22,8 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -92,19 +94,35 @@ public final class KpiCalculator {
                 scope.campaignId(), scope.channel(), stages, disqualified, timeToSql(inScope));
     }
 
+    /**
+     * Cohort rates (kpi-spec §4): of the leads that entered stage A in the period, the fraction that have reached the
+     * next stage by the query's moment, whenever they reached it. Counts are the period's entries, as in the period view.
+     */
     public FunnelView cohortFunnel(KpiScope scope, long position, List<CohortLead> cohort) {
         Predicate<Attribution> inScope = inScope(scope);
-        List<CohortLead> members = cohort.stream().filter(lead -> inScope.test(lead.attribution())).toList();
+        Map<String, CohortLead> members = new HashMap<>();
+        cohort.forEach(lead -> members.put(lead.leadId(), lead));
         List<FunnelView.Stage> stages = new ArrayList<>();
-        long previous = -1;
+        List<String> previousCohort = null;
         for (FunnelStage stage : FunnelStage.values()) {
-            long count = stage == FunnelStage.LEAD ? members.size()
-                    : members.stream().filter(lead -> lead.reached().contains(stage)).count();
-            stages.add(new FunnelView.Stage(stage.name(), count, null,
-                    previous < 0 ? null : rate(ratio(BigDecimal.valueOf(count), BigDecimal.valueOf(previous)))));
-            previous = count;
+            List<String> entered = inputs.firstEntries().stream()
+                    .filter(entry -> entry.stage() == stage && inScope.test(entry.attribution()))
+                    .map(FirstEntry::leadId)
+                    .toList();
+            BigDecimal rate = null;
+            if (previousCohort != null) {
+                long reached = previousCohort.stream()
+                        .filter(leadId -> members.containsKey(leadId) && members.get(leadId).reached().contains(stage))
+                        .count();
+                rate = rate(ratio(BigDecimal.valueOf(reached), BigDecimal.valueOf(previousCohort.size())));
+            }
+            stages.add(new FunnelView.Stage(stage.name(), entered.size(), null, rate));
+            previousCohort = entered;
         }
-        long disqualified = members.stream().filter(CohortLead::disqualified).count();
+        long disqualified = inputs.firstEntries().stream()
+                .filter(entry -> entry.stage() == FunnelStage.LEAD && inScope.test(entry.attribution()))
+                .filter(entry -> members.containsKey(entry.leadId()) && members.get(entry.leadId()).disqualified())
+                .count();
         return new FunnelView(scope.from(), scope.to(), scope.knownAt(), position, FunnelViewKind.COHORT,
                 scope.campaignId(), scope.channel(), stages, disqualified, null);
     }
@@ -208,7 +226,17 @@ public final class KpiCalculator {
 
     private Predicate<Attribution> inScope(KpiScope scope) {
         return attribution -> (scope.campaignId() == null || scope.campaignId().equals(attribution.campaignId()))
-                && (scope.channel() == null || scope.channel().equals(channelOf(attribution)));
+                && (scope.channel() == null || scope.channel().equals(channelOf(attribution)))
+                && inCurrency(attribution);
+    }
+
+    /** Leads of a campaign run in another currency belong to that currency's figures, not to these. */
+    private boolean inCurrency(Attribution attribution) {
+        if (attribution.campaignId() == null || inputs.currency() == null) {
+            return true;
+        }
+        String campaignCurrency = inputs.campaignCurrencies().get(attribution.campaignId());
+        return campaignCurrency == null || campaignCurrency.equals(inputs.currency());
     }
 
     /** A campaign's facts carry its channel; an organic lead's its own. */

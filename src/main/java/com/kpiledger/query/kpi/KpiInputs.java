@@ -17,12 +17,21 @@ import java.util.Set;
 public record KpiInputs(
         String currency,
         Map<String, String> campaignChannels,
+        Map<String, String> campaignCurrencies,
         List<SpendAmount> spend,
         List<FirstEntry> firstEntries,
         List<WonDeal> wonDeals,
         List<CustomerValue> newCustomers,
         List<SqlTiming> sqlTimings,
         List<Attribution> disqualifications) {
+
+    /** Inputs where every campaign is taken to be in {@code currency} (single-currency ledgers, tests). */
+    public KpiInputs(String currency, Map<String, String> campaignChannels, List<SpendAmount> spend,
+                     List<FirstEntry> firstEntries, List<WonDeal> wonDeals, List<CustomerValue> newCustomers,
+                     List<SqlTiming> sqlTimings, List<Attribution> disqualifications) {
+        this(currency, campaignChannels, Map.of(), spend, firstEntries, wonDeals, newCustomers, sqlTimings,
+                disqualifications);
+    }
 
     /** Whom a fact is attributed to: the capturing campaign, or (organic) no campaign and the lead's own channel. */
     public record Attribution(String campaignId, String leadChannel) {
@@ -48,7 +57,10 @@ public record KpiInputs(
     public record SqlTiming(String leadId, Attribution attribution, Instant mqlAt, Instant sqlAt) {
     }
 
-    /** Leads captured in the period (a cohort) and the stages each has reached by the query's moment. */
+    /**
+     * A lead with a first entry into some stage within the period, with every stage it has reached by the query's
+     * moment (whenever that was) and whether it has been disqualified: the members of the period's stage cohorts.
+     */
     public record CohortLead(String leadId, Attribution attribution, Set<FunnelStage> reached, boolean disqualified) {
     }
 }

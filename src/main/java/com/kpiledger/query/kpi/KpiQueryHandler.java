@@ -74,6 +74,7 @@ public class KpiQueryHandler {
     /** Empty when no such lead was known at the moment asked. */
     @QueryHandler
     public Optional<CustomerLtvView> handle(FindCustomerLtvQuery query) {
+        answers();
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant knownAt = query.knownAt();
             LeadRow lead = LeadRow.findById(query.leadId());
@@ -98,7 +99,8 @@ public class KpiQueryHandler {
                     ltv = ltv.add(grossProfit);
                 }
                 views.add(new CustomerLtvView.Deal(deal.dealId, deal.outcome.name(), KpiCalculator.money(deal.amount),
-                        deal.currency, deal.grossMargin.stripTrailingZeros(), KpiCalculator.money(grossProfit),
+                        deal.currency, deal.grossMargin.stripTrailingZeros(),
+                        deal.outcome == DealOutcome.WON ? KpiCalculator.money(grossProfit) : null,
                         deal.closedAt, deal.recordedAt));
             }
             String currency = deals.isEmpty() ? null : deals.get(0).currency;

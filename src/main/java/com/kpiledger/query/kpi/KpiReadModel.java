@@ -48,6 +48,7 @@ public class KpiReadModel implements KpiFactSource {
         return new KpiInputs(
                 currency,
                 campaignChannels(cut),
+                campaignCurrencies(cut),
                 currency == null ? List.of() : spend(cut, currency),
                 firstEntries(cut),
                 currency == null ? List.of() : wonDeals(cut, currency),
@@ -67,10 +68,19 @@ public class KpiReadModel implements KpiFactSource {
         }
         Cut cut = new Cut(scope, position);
         Set<String> currencies = new TreeSet<>();
-        currencies.addAll(cut.list(String.class,
-                "SELECT DISTINCT c.currency FROM CampaignRow c WHERE 1 = 1" + cut.known("c")));
-        currencies.addAll(cut.list(String.class,
-                "SELECT DISTINCT d.currency FROM DealFact d WHERE 1 = 1" + cut.known("d")));
+        for (Object[] row : cut.rows("SELECT c.campaignId, c.channel, c.currency FROM CampaignRow c WHERE 1 = 1"
+                + cut.known("c"), false)) {
+            boolean inScope = (scope.campaignId() == null || scope.campaignId().equals(row[0]))
+                    && (scope.channel() == null || scope.channel().equals(row[1]));
+            if (inScope) {
+                currencies.add((String) row[2]);
+            }
+        }
+        if (currencies.isEmpty()) {
+            // a scope without campaigns (organic leads only): the deals tell the currency
+            currencies.addAll(cut.list(String.class,
+                    "SELECT DISTINCT d.currency FROM DealFact d WHERE 1 = 1" + cut.known("d")));
+        }
         if (currencies.size() > 1) {
             throw new InvalidCommandException("currency",
                     "the ledger holds amounts in " + String.join(", ", currencies) + "; name one with currency=");
@@ -90,24 +100,32 @@ public class KpiReadModel implements KpiFactSource {
     @Override
     public List<CohortLead> cohort(KpiScope scope, long position) {
         Cut cut = new Cut(scope, position);
-        String cohortLeads = "SELECT l.leadId FROM LeadRow l WHERE l.capturedAt >= :fromInstant"
-                + " AND l.capturedAt < :toInstant" + cut.known("l");
+        String enteredInPeriod = "SELECT s.leadId FROM StageEntry s WHERE 1 = 1" + cut.known("s")
+                + " GROUP BY s.leadId, s.stage HAVING MIN(s.enteredAt) >= :fromInstant AND MIN(s.enteredAt) < :toInstant";
         Map<String, CohortLead> members = new LinkedHashMap<>();
         for (Object[] row : cut.rows("SELECT e.leadId, e.campaignId, e.leadChannel, e.stage FROM StageEntry e"
-                + " WHERE e.leadId IN (" + cohortLeads + ")" + cut.known("e")
+                + " WHERE e.leadId IN (" + enteredInPeriod + ")" + cut.known("e")
                 + " GROUP BY e.leadId, e.campaignId, e.leadChannel, e.stage", true)) {
             CohortLead lead = members.computeIfAbsent((String) row[0], id -> new CohortLead(id,
                     new Attribution((String) row[1], (String) row[2]), EnumSet.noneOf(FunnelStage.class), false));
             lead.reached().add((FunnelStage) row[3]);
         }
         Set<String> disqualified = new HashSet<>(cut.listWithPeriod(String.class,
-                "SELECT q.leadId FROM Disqualification q WHERE q.leadId IN (" + cohortLeads + ")" + cut.known("q")));
+                "SELECT q.leadId FROM Disqualification q WHERE q.leadId IN (" + enteredInPeriod + ")" + cut.known("q")));
         List<CohortLead> cohort = new ArrayList<>();
         for (CohortLead lead : members.values()) {
             cohort.add(new CohortLead(lead.leadId(), lead.attribution(), lead.reached(),
                     disqualified.contains(lead.leadId())));
         }
         return cohort;
+    }
+
+    private Map<String, String> campaignCurrencies(Cut cut) {
+        Map<String, String> currencies = new HashMap<>();
+        for (Object[] row : cut.rows("SELECT c.campaignId, c.currency FROM CampaignRow c WHERE 1 = 1" + cut.known("c"), false)) {
+            currencies.put((String) row[0], (String) row[1]);
+        }
+        return currencies;
     }
 
     private Map<String, String> campaignChannels(Cut cut) {

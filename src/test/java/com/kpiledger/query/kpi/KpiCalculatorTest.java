@@ -467,40 +467,60 @@ class KpiCalculatorTest {
     // --- cohort funnel
 
     @Test
-    void cohortFunnelCountsHowFarThePeriodsLeadsGot() {
-        List<CohortLead> cohort = List.of(
+    void cohortRatesFollowEachStagesEntrantsOfThePeriodWhereverTheyGotLater() {
+        // entries in March: a, b, c, d, e captured; a, b, c, e MQL; a, c SQL; only a became a customer in March.
+        // Later (after March, known now): c became a customer too; e reached SQL.
+        Inputs march = new Inputs();
+        for (String lead : List.of("a", "b", "c", "d")) {
+            march.entry(lead, C1, FunnelStage.LEAD, T0, false);
+        }
+        march.entry("e", C2, FunnelStage.LEAD, T0, false);
+        for (String lead : List.of("a", "b", "c")) {
+            march.entry(lead, C1, FunnelStage.MQL, T0, false);
+        }
+        march.entry("e", C2, FunnelStage.MQL, T0, false);
+        march.entry("a", C1, FunnelStage.SQL, T0, false).entry("c", C1, FunnelStage.SQL, T0, false);
+        march.entry("a", C1, FunnelStage.CUSTOMER, T0, false);
+        List<CohortLead> reached = List.of(
                 cohortLead("a", C1, false, FunnelStage.LEAD, FunnelStage.MQL, FunnelStage.SQL, FunnelStage.CUSTOMER),
                 cohortLead("b", C1, true, FunnelStage.LEAD, FunnelStage.MQL),
-                cohortLead("c", C1, false, FunnelStage.LEAD, FunnelStage.MQL, FunnelStage.SQL),
+                cohortLead("c", C1, false, FunnelStage.LEAD, FunnelStage.MQL, FunnelStage.SQL, FunnelStage.CUSTOMER),
                 cohortLead("d", C1, true, FunnelStage.LEAD),
-                cohortLead("e", C2, false, FunnelStage.LEAD, FunnelStage.MQL, FunnelStage.SQL, FunnelStage.CUSTOMER));
+                cohortLead("e", C2, false, FunnelStage.LEAD, FunnelStage.MQL, FunnelStage.SQL));
 
-        FunnelView all = new Inputs().calculator().cohortFunnel(MARCH, POSITION, cohort);
-        FunnelView c1 = new Inputs().calculator().cohortFunnel(scope("c1", null), POSITION, cohort);
+        FunnelView all = march.calculator().cohortFunnel(MARCH, POSITION, reached);
+        FunnelView c1 = march.calculator().cohortFunnel(scope("c1", null), POSITION, reached);
 
         assertThat(all.view()).isEqualTo(FunnelViewKind.COHORT);
-        assertThat(all.stages()).extracting(FunnelView.Stage::count).containsExactly(5L, 4L, 3L, 2L);
+        // counts are March's entries; rates: of March's entrants into a stage, how many reached the next by now
+        assertThat(all.stages()).extracting(FunnelView.Stage::count).containsExactly(5L, 4L, 2L, 1L);
         assertThat(all.stages()).extracting(FunnelView.Stage::rateFromPrevious)
-                .containsExactly(null, new BigDecimal("0.8000"), new BigDecimal("0.7500"), new BigDecimal("0.6667"));
+                .containsExactly(null, new BigDecimal("0.8000"), new BigDecimal("0.7500"), new BigDecimal("1.0000"));
         assertThat(all.stages()).extracting(FunnelView.Stage::implied).containsOnlyNulls();
         assertThat(all.disqualified()).isEqualTo(2);
         assertThat(all.timeToSql()).isNull();
 
         assertThat(c1.stages()).extracting(FunnelView.Stage::count).containsExactly(4L, 3L, 2L, 1L);
         assertThat(c1.stages()).extracting(FunnelView.Stage::rateFromPrevious)
-                .containsExactly(null, new BigDecimal("0.7500"), new BigDecimal("0.6667"), new BigDecimal("0.5000"));
+                .containsExactly(null, new BigDecimal("0.7500"), new BigDecimal("0.6667"), new BigDecimal("1.0000"));
         assertThat(c1.disqualified()).isEqualTo(2);
         assertThat(c1.campaignId()).isEqualTo("c1");
     }
 
     @Test
     void cohortOfAChannelIncludesItsOrganicLeadsAndAnEmptyCohortHasNoRates() {
-        List<CohortLead> cohort = List.of(
+        Inputs march = new Inputs()
+                .entry("a", C2, FunnelStage.LEAD, T0, false)
+                .entry("o", ORGANIC_SOCIAL, FunnelStage.LEAD, T0, false)
+                .entry("x", C1, FunnelStage.LEAD, T0, false)
+                .entry("a", C2, FunnelStage.MQL, T0, false)
+                .entry("x", C1, FunnelStage.MQL, T0, false);
+        List<CohortLead> reached = List.of(
                 cohortLead("a", C2, false, FunnelStage.LEAD, FunnelStage.MQL),
                 cohortLead("o", ORGANIC_SOCIAL, false, FunnelStage.LEAD),
                 cohortLead("x", C1, false, FunnelStage.LEAD, FunnelStage.MQL));
 
-        FunnelView social = new Inputs().calculator().cohortFunnel(scope(null, "social"), POSITION, cohort);
+        FunnelView social = march.calculator().cohortFunnel(scope(null, "social"), POSITION, reached);
         FunnelView none = new Inputs().calculator().cohortFunnel(MARCH, POSITION, List.of());
 
         assertThat(social.stages()).extracting(FunnelView.Stage::count).containsExactly(2L, 1L, 0L, 0L);
@@ -508,6 +528,27 @@ class KpiCalculatorTest {
                 .containsExactly(null, new BigDecimal("0.5000"), new BigDecimal("0.0000"), null);
         assertThat(none.stages()).extracting(FunnelView.Stage::count).containsExactly(0L, 0L, 0L, 0L);
         assertThat(none.stages()).extracting(FunnelView.Stage::rateFromPrevious).containsOnlyNulls();
+    }
+
+    // --- currencies
+
+    @Test
+    void figuresInOneCurrencyLeaveOutTheLeadsOfCampaignsInAnother() {
+        KpiInputs inputs = new KpiInputs("EUR", Map.of("c1", "paid-search", "c2", "paid-search"),
+                Map.of("c1", "EUR", "c2", "USD"),
+                List.of(new SpendAmount("c1", CostType.MEDIA, new BigDecimal("800"))),
+                List.of(new FirstEntry("a", C1, FunnelStage.LEAD, T0, false),
+                        new FirstEntry("b", C2, FunnelStage.LEAD, T0, false),
+                        new FirstEntry("c", C2, FunnelStage.LEAD, T0, false),
+                        new FirstEntry("o", ORGANIC_SOCIAL, FunnelStage.LEAD, T0, false)),
+                List.of(), List.of(), List.of(), List.of());
+
+        KpiSummaryView summary = new KpiCalculator(inputs).summary(MARCH, POSITION, false);
+
+        assertThat(summary.leads()).isEqualTo(2); // a (EUR campaign) and the organic lead
+        assertThat(summary.cpl()).isEqualTo(new BigDecimal("400.00"));
+        assertThat(new KpiCalculator(inputs).breakdown(MARCH, POSITION, false, GroupBy.CAMPAIGN).rows())
+                .extracting(KpiSummaryView::campaignId).containsExactly("c1", null);
     }
 
     private static CohortLead cohortLead(String leadId, Attribution attribution, boolean disqualified,
