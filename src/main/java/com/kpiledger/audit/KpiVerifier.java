@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kpiledger.coreapi.audit.KpiQuestion;
 import com.kpiledger.coreapi.audit.KpiVerificationView;
 import com.kpiledger.coreapi.audit.VerifyKpiQuery;
-import com.kpiledger.coreapi.kpi.FetchMonthlyKpisQuery;
-import com.kpiledger.coreapi.kpi.FindFunnelQuery;
-import com.kpiledger.coreapi.kpi.FindKpiSummaryQuery;
 import com.kpiledger.query.kpi.KpiAnswers;
 import com.kpiledger.query.kpi.KpiCalculator;
 import com.kpiledger.query.kpi.KpiQueryHandler;
@@ -66,13 +63,7 @@ public class KpiVerifier {
     /** The question answered from raw events alone, up to {@code position} (and recorded by {@code recordedUntil}). */
     Recomputed recompute(KpiQuestion question, long position, Instant recordedUntil) {
         EventReplay.Result replay = new EventReplay(storageEngine, serializer).replay(position, recordedUntil);
-        KpiAnswers answers = new KpiAnswers(replay.facts());
-        Object answer = switch (question.kpi()) {
-            case "monthly" -> answers.monthly(new FetchMonthlyKpisQuery(question.scope(), question.fullyLoaded()), position);
-            case "funnel" -> answers.funnel(new FindFunnelQuery(question.scope(), question.view()), position);
-            default -> answers.summary(new FindKpiSummaryQuery(question.scope(), question.groupBy(),
-                    question.fullyLoaded()), position);
-        };
+        Object answer = new KpiAnswers(replay.facts()).answer(question, position);
         return new Recomputed(answer, replay.eventsRead(), replay.digest());
     }
 }

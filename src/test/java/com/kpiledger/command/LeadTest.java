@@ -14,13 +14,9 @@ import com.kpiledger.coreapi.lead.Stage;
 import com.kpiledger.coreapi.shared.CommandOutcome;
 import com.kpiledger.coreapi.shared.ConflictingCommandException;
 import com.kpiledger.coreapi.shared.InvalidCommandException;
-import com.kpiledger.coreapi.shared.LedgerException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
-import org.hamcrest.Description;
-import org.hamcrest.Matcher;
-import org.hamcrest.TypeSafeDiagnosingMatcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +24,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
+import static com.kpiledger.command.Refusals.refusal;
 import static org.hamcrest.Matchers.containsString;
 
 /** The Lead aggregate against kpi-spec.md section 2: capture, qualification, disqualification and deals. */
@@ -430,27 +427,4 @@ class LeadTest {
         return new BigDecimal(value);
     }
 
-    /** The domain refused the command with this exception type, naming this request field. */
-    private static Matcher<Object> refusal(Class<? extends LedgerException> type, String field) {
-        return new TypeSafeDiagnosingMatcher<>() {
-            @Override
-            protected boolean matchesSafely(Object actual, Description mismatch) {
-                if (!type.isInstance(actual)) {
-                    mismatch.appendText("was ").appendValue(actual);
-                    return false;
-                }
-                String actualField = ((LedgerException) actual).field();
-                if (!field.equals(actualField)) {
-                    mismatch.appendText("named field ").appendValue(actualField);
-                    return false;
-                }
-                return true;
-            }
-
-            @Override
-            public void describeTo(Description description) {
-                description.appendText(type.getSimpleName() + " on field ").appendValue(field);
-            }
-        };
-    }
 }

@@ -1,5 +1,6 @@
 package com.kpiledger.query.kpi;
 
+import com.kpiledger.coreapi.audit.KpiQuestion;
 import com.kpiledger.coreapi.kpi.FetchMonthlyKpisQuery;
 import com.kpiledger.coreapi.kpi.FindFunnelQuery;
 import com.kpiledger.coreapi.kpi.FindKpiSummaryQuery;
@@ -34,6 +35,16 @@ public final class KpiAnswers {
 
     public KpiAnswers(KpiFactSource source) {
         this.source = source;
+    }
+
+    /** The answer to an auditor's question: the summary, monthly or funnel answer it names. */
+    public Object answer(KpiQuestion question, long position) {
+        return switch (question.kpi()) {
+            case "monthly" -> monthly(new FetchMonthlyKpisQuery(question.scope(), question.fullyLoaded()), position);
+            case "funnel" -> funnel(new FindFunnelQuery(question.scope(), question.view()), position);
+            default -> summary(new FindKpiSummaryQuery(question.scope(), question.groupBy(), question.fullyLoaded()),
+                    position);
+        };
     }
 
     /** A {@link KpiSummaryView}, or with a groupBy a {@link com.kpiledger.coreapi.kpi.KpiBreakdownView}. */

@@ -124,13 +124,7 @@ public class KpiQueryHandler {
 
     /** The read models' answer to an auditor's question, at a given position (in the caller's transaction). */
     public Object answer(KpiQuestion question, long position) {
-        KpiAnswers answers = answers();
-        return switch (question.kpi()) {
-            case "monthly" -> answers.monthly(new FetchMonthlyKpisQuery(question.scope(), question.fullyLoaded()), position);
-            case "funnel" -> answers.funnel(new FindFunnelQuery(question.scope(), question.view()), position);
-            default -> answers.summary(new FindKpiSummaryQuery(question.scope(), question.groupBy(),
-                    question.fullyLoaded()), position);
-        };
+        return answers().answer(question, position);
     }
 
     /** The read models' position, or for "as known at" the last store position recorded by then. */
