@@ -10,6 +10,7 @@ import com.kpiledger.query.history.EventHistoryQueryHandler;
 import com.kpiledger.query.kpi.KpiQueryHandler;
 import com.kpiledger.query.spend.SpendProjection;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +37,7 @@ import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.messaging.Message;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
+import org.axonframework.micrometer.GlobalMetricRegistry;
 import org.axonframework.queryhandling.QueryGateway;
 import org.axonframework.serialization.Serializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -82,6 +84,9 @@ public class AxonConfiguration {
 
     @Inject
     ProjectionProcessors projectionProcessors;
+
+    @Inject
+    MeterRegistry meterRegistry;
 
     @ConfigProperty(name = "kpi-ledger.node-id")
     String nodeId;
@@ -195,7 +200,11 @@ public class AxonConfiguration {
         }
         processing.registerEventHandler(c -> spendProjection)
                 .registerEventHandler(c -> funnelProjection);
-        return configurer.buildConfiguration();
+        // Axon's own meters: commands, events, queries and every processor's latency, capacity and lag
+        new GlobalMetricRegistry(meterRegistry).registerWithConfigurerWithDefaultTags(configurer);
+        Configuration built = configurer.buildConfiguration();
+        built.commandBus().registerHandlerInterceptor(new CommandMetrics(meterRegistry));
+        return built;
     }
 
     @Produces

@@ -150,6 +150,11 @@ public class ProjectionProcessors implements ReadModelStatus {
         processor.start();
     }
 
+    /** One read model's state, position, lag and rebuild progress. */
+    public ProjectionView status(String readModel) {
+        return view(readModel, head());
+    }
+
     private ProjectionView view(String name, long head) {
         StreamingEventProcessor processor = processor(name);
         long position = position(name);

@@ -1,5 +1,6 @@
 package com.kpiledger.web;
 
+import com.kpiledger.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,29 @@ class OperationsEndpointsTest {
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/leads/{leadId}/disqualifications"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/leads/{leadId}/deals"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/leads/{leadId}/history"));
+    }
+
+    @Test
+    void readinessCoversTheReadModels() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'read-models' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'read-models' }.data.spend", containsString("RUNNING"))
+                .body("checks.find { it.name == 'read-models' }.data.funnel", containsString("RUNNING"));
+    }
+
+    @Test
+    void metricsExposeCommandsReadModelLagAndAxonMeters() {
+        Api.launchCampaign(Api.uniqueId("metrics"), "EUR").then().statusCode(201);
+        Api.recordSpend("no-such-campaign-for-metrics", "s-1", "10", "MEDIA").then().statusCode(404);
+
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("kpi_ledger_commands_total{command=\"LaunchCampaignCommand\",outcome=\"applied\""))
+                .body(containsString("kpi_ledger_commands_total{command=\"RecordSpendCommand\",outcome=\"rejected\""))
+                .body(containsString("kpi_ledger_read_model_lag_events{read_model=\"spend\"}"))
+                .body(containsString("kpi_ledger_read_model_lag_events{read_model=\"funnel\"}"))
+                .body(containsString("kpi_ledger_read_model_rebuild_progress_percent{read_model=\"funnel\"}"))
+                .body(containsString("commandBus_successCounter_total"))
+                .body(containsString("eventStore_ingestedCounter_total"));
     }
 
     @Test
