@@ -25,7 +25,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule webReachesTheDomainOnlyThroughGatewaysAndCoreapi = noClasses()
             .that().resideInAPackage("com.kpiledger.web..")
-            .should().dependOnClassesThat().resideInAnyPackage("com.kpiledger.command..", "com.kpiledger.query..")
+            .should().dependOnClassesThat().resideInAnyPackage("com.kpiledger.command..", "com.kpiledger.query..",
+                    "com.kpiledger.audit..", "com.kpiledger.config..")
             .because("the web layer sends commands and queries through Axon gateways, typed by coreapi");
 
     @ArchTest
@@ -35,6 +36,20 @@ class ArchitectureTest {
                     "com.kpiledger.command..", "com.kpiledger.query..", "com.kpiledger.web..",
                     "com.kpiledger.config..")
             .because("coreapi is the published message contract shared by every side");
+
+    @ArchTest
+    static final ArchRule readSideDoesNotDependOnWriteSideWebOrAudit = noClasses()
+            .that().resideInAPackage("com.kpiledger.query..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "com.kpiledger.command..", "com.kpiledger.web..", "com.kpiledger.audit..", "com.kpiledger.config..")
+            .because("read models are built from events (coreapi) alone, and know nothing of who asks");
+
+    @ArchTest
+    static final ArchRule auditReadsTheStoreNotTheWebOrTheWriteSide = noClasses()
+            .that().resideInAPackage("com.kpiledger.audit..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "com.kpiledger.command..", "com.kpiledger.web..", "com.kpiledger.config..")
+            .because("an audit recomputes from the raw events; it must not lean on the write side or the wiring");
 
     @ArchTest
     static final ArchRule commandSideDoesNotDependOnQueryWebOrConfig = noClasses()
