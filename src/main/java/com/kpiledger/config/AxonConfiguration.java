@@ -188,7 +188,8 @@ public class AxonConfiguration {
                         .nodeId(nodeId)
                         .build())
                 // a failing handler must stop its segment and retry, never log and skip: a skipped event is a wrong KPI
-                .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
+                .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance())
+                .registerDefaultHandlerInterceptor((c, processorName) -> new LogCorrelation<>());
         for (String readModel : ProjectionProcessors.READ_MODELS) {
             processing.registerPooledStreamingEventProcessor(readModel, Configuration::eventStore,
                     (c, builder) -> builder
@@ -203,6 +204,7 @@ public class AxonConfiguration {
         // Axon's own meters: commands, events, queries and every processor's latency, capacity and lag
         new GlobalMetricRegistry(meterRegistry).registerWithConfigurerWithDefaultTags(configurer);
         Configuration built = configurer.buildConfiguration();
+        built.commandBus().registerHandlerInterceptor(new LogCorrelation<>());
         built.commandBus().registerHandlerInterceptor(new CommandMetrics(meterRegistry));
         return built;
     }
