@@ -14,12 +14,15 @@ import jakarta.inject.Inject;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.serialization.SimpleSerializedObject;
 import org.axonframework.queryhandling.QueryHandler;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,7 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,15 +78,40 @@ public class ProjectionProcessors implements ReadModelStatus {
         return lowest == Long.MAX_VALUE ? -1 : lowest;
     }
 
-    /** The lowest position over the segments this node processes; -1 before the first event. */
+    /**
+     * The lowest position over all segments of the read model, whichever node processes them: this node's own
+     * segments as it is processing them, the others as their node last stored them in the token store (shared by
+     * every node). -1 before the processor has ever started.
+     */
     public long position(String readModel) {
-        Map<Integer, EventTrackerStatus> segments = processor(readModel).processingStatus();
+        Map<Integer, EventTrackerStatus> local = processor(readModel).processingStatus();
         long lowest = Long.MAX_VALUE;
-        for (EventTrackerStatus segment : segments.values()) {
-            OptionalLong current = segment.getCurrentPosition();
-            lowest = Math.min(lowest, current.isPresent() ? current.getAsLong() : -1);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT segment, token, tokenType FROM TokenEntry WHERE processorName = ?")) {
+            statement.setString(1, readModel);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    EventTrackerStatus mine = local.get(rows.getInt(1));
+                    long position = mine != null && mine.getCurrentPosition().isPresent()
+                            ? mine.getCurrentPosition().getAsLong()
+                            : positionOf(rows.getBytes(2), rows.getString(3));
+                    lowest = Math.min(lowest, position);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the tokens of " + readModel, e);
         }
         return lowest == Long.MAX_VALUE ? -1 : lowest;
+    }
+
+    private long positionOf(byte[] token, String tokenType) {
+        if (token == null || tokenType == null) {
+            return -1;
+        }
+        TrackingToken tracking = axon.configuration().serializer()
+                .deserialize(new SimpleSerializedObject<>(token, byte[].class, tokenType, null));
+        return tracking == null ? -1 : tracking.position().orElse(-1);
     }
 
     @Override
