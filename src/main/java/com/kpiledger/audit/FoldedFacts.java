@@ -117,7 +117,12 @@ final class FoldedFacts implements KpiFactSource {
             }
         });
         if (currencies.isEmpty()) {
-            deals.stream().filter(d -> known(scope, d.recordedAt())).forEach(d -> currencies.add(d.currency()));
+            deals.stream()
+                    .filter(d -> known(scope, d.recordedAt()))
+                    .filter(d -> scope.campaignId() == null || scope.campaignId().equals(d.attribution().campaignId()))
+                    .filter(d -> scope.channel() == null || d.attribution().campaignId() == null
+                            && scope.channel().equals(d.attribution().leadChannel()))
+                    .forEach(d -> currencies.add(d.currency()));
         }
         if (currencies.size() > 1) {
             throw new InvalidCommandException("currency",

@@ -1,8 +1,10 @@
 package com.kpiledger.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.kpiledger.coreapi.audit.FetchKpiSnapshotsQuery;
 import com.kpiledger.coreapi.audit.FindKpiSnapshotQuery;
 import com.kpiledger.coreapi.audit.KpiQuestion;
@@ -116,9 +118,13 @@ public class KpiSnapshots {
         }
     }
 
+    /** Stored answers are read back with their decimals exact and their scale kept (5500.00, never 5500.0). */
     private <T> T read(String value, Class<T> type) {
         try {
-            return json.readValue(value, type);
+            return json.copy()
+                    .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+                    .readValue(value, type);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Could not read a stored snapshot", e);
         }

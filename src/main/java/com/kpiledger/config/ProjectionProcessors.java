@@ -36,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -66,7 +67,12 @@ public class ProjectionProcessors implements ReadModelStatus {
         return thread;
     });
 
-    private record Rebuild(Instant startedAt, long targetPosition) {
+    /** A rebuild counts as done only after its tokens were reset and it caught up with the head of that moment. */
+    private record Rebuild(Instant startedAt, long targetPosition, AtomicBoolean reset) {
+
+        Rebuild(long targetPosition) {
+            this(Instant.now(), targetPosition, new AtomicBoolean());
+        }
     }
 
     @Override
@@ -159,7 +165,7 @@ public class ProjectionProcessors implements ReadModelStatus {
             throw new UnknownEntityException("name", "No read model '" + command.name() + "'; there are " + READ_MODELS);
         }
         long head = head();
-        rebuilds.put(command.name(), new Rebuild(Instant.now(), head));
+        rebuilds.put(command.name(), new Rebuild(head));
         rebuildExecutor.submit(() -> rebuild(command.name()));
         return view(command.name(), head);
     }
@@ -169,12 +175,13 @@ public class ProjectionProcessors implements ReadModelStatus {
      * its tables in the same step) and starts it again.
      */
     public void rebuild(String readModel) {
-        rebuilds.putIfAbsent(readModel, new Rebuild(Instant.now(), head()));
+        Rebuild rebuild = rebuilds.computeIfAbsent(readModel, name -> new Rebuild(head()));
         LOG.infof("Rebuilding read model %s", readModel);
         StreamingEventProcessor processor = processor(readModel);
         processor.shutDown();
         processor.resetTokens();
         processor.start();
+        rebuild.reset().set(true);
     }
 
     /** One read model's state, position, lag and rebuild progress. */
@@ -194,7 +201,8 @@ public class ProjectionProcessors implements ReadModelStatus {
         // a segment stays "replaying" after it caught up until the next new event arrives: caught up means done
         boolean replaying = processor.processingStatus().values().stream()
                 .anyMatch(segment -> segment.isReplaying() && !segment.isCaughtUp());
-        if (rebuild != null && !replaying && position >= rebuild.targetPosition() && processor.isRunning()) {
+        if (rebuild != null && rebuild.reset().get() && !replaying && position >= rebuild.targetPosition()
+                && processor.isRunning()) {
             rebuilds.remove(name, rebuild);
             LOG.infof("Read model %s rebuilt up to position %d", name, position);
             rebuild = null;

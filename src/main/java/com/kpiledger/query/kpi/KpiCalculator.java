@@ -37,8 +37,11 @@ import java.util.function.Predicate;
  */
 public final class KpiCalculator {
 
-    /** Bumped whenever a definition below changes, so a published figure names the rules it was computed by. */
-    public static final String DEFINITION_VERSION = "kpi-definitions/1";
+    /**
+     * Bumped whenever a definition below changes, so a published figure names the rules it was computed by.
+     * 2: cohort rates per stage cohort; a currency's figures leave out other currencies' campaigns.
+     */
+    public static final String DEFINITION_VERSION = "kpi-definitions/2";
 
     private static final MathContext EXACT = MathContext.DECIMAL128;
     private static final BigDecimal SECONDS_PER_HOUR = BigDecimal.valueOf(3600);

@@ -77,9 +77,15 @@ public class KpiReadModel implements KpiFactSource {
             }
         }
         if (currencies.isEmpty()) {
-            // a scope without campaigns (organic leads only): the deals tell the currency
-            currencies.addAll(cut.list(String.class,
-                    "SELECT DISTINCT d.currency FROM DealFact d WHERE 1 = 1" + cut.known("d")));
+            // a scope without campaigns (organic leads only): the scope's deals tell the currency
+            for (Object[] row : cut.rows("SELECT DISTINCT d.campaignId, d.leadChannel, d.currency FROM DealFact d"
+                    + " WHERE 1 = 1" + cut.known("d"), false)) {
+                boolean inScope = (scope.campaignId() == null || scope.campaignId().equals(row[0]))
+                        && (scope.channel() == null || row[0] == null && scope.channel().equals(row[1]));
+                if (inScope) {
+                    currencies.add((String) row[2]);
+                }
+            }
         }
         if (currencies.size() > 1) {
             throw new InvalidCommandException("currency",
