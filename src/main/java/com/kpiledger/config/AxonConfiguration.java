@@ -197,6 +197,9 @@ public class AxonConfiguration {
                             .initialSegmentCount(segments)
                             // claim free segments within a second of starting (Axon's default waits 5 s)
                             .tokenClaimInterval(1000)
+                            // store the token of a segment without work within a second, so that other nodes (which
+                            // read positions from the token store) see it advance; Axon's default waits 5 s
+                            .claimExtensionThreshold(1000)
                             .batchSize(batchSize));
         }
         processing.registerEventHandler(c -> spendProjection)

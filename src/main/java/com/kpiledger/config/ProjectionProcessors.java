@@ -214,7 +214,7 @@ public class ProjectionProcessors implements ReadModelStatus {
         Long secondsLeft = null;
         if (rebuild != null) {
             long target = Math.max(rebuild.targetPosition(), 1);
-            long done = Math.max(position, 0);
+            long done = rebuild.reset().get() ? Math.max(position, 0) : 0;
             progress = BigDecimal.valueOf(Math.min(done, target) * 100.0 / target).setScale(1, RoundingMode.HALF_EVEN);
             long elapsedMillis = Duration.between(rebuild.startedAt(), Instant.now()).toMillis();
             if (done > 0 && elapsedMillis > 0) {
