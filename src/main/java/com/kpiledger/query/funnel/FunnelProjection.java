@@ -56,14 +56,9 @@ public class FunnelProjection {
             TrackingToken token) {
         LeadRow lead = LeadRow.findById(event.leadId());
         Disqualification fact = new Disqualification();
-        fact.eventId = eventId;
-        fact.leadId = event.leadId();
-        fact.campaignId = lead.campaignId;
-        fact.leadChannel = lead.channel;
+        fact.recordedFrom(lead, eventId, Positions.of(token), recordedAt);
         fact.reason = event.reason();
         fact.disqualifiedAt = event.disqualifiedAt();
-        fact.position = Positions.of(token);
-        fact.recordedAt = recordedAt;
         fact.persist();
     }
 
@@ -72,18 +67,13 @@ public class FunnelProjection {
             TrackingToken token) {
         LeadRow lead = LeadRow.findById(event.leadId());
         DealFact deal = new DealFact();
-        deal.eventId = eventId;
-        deal.leadId = event.leadId();
-        deal.campaignId = lead.campaignId;
-        deal.leadChannel = lead.channel;
+        deal.recordedFrom(lead, eventId, Positions.of(token), recordedAt);
         deal.dealId = event.dealId();
         deal.outcome = event.outcome();
         deal.amount = event.amount();
         deal.currency = event.currency();
         deal.grossMargin = event.grossMargin();
         deal.closedAt = event.closedAt();
-        deal.position = Positions.of(token);
-        deal.recordedAt = recordedAt;
         deal.persist();
         for (Stage implied : event.impliedStages()) {
             enter(lead, eventId, FunnelStage.of(implied), event.closedAt(), true, token, recordedAt);
@@ -108,15 +98,10 @@ public class FunnelProjection {
     private static void enter(LeadRow lead, String eventId, FunnelStage stage, Instant enteredAt, boolean implied,
                               TrackingToken token, Instant recordedAt) {
         StageEntry entry = new StageEntry();
-        entry.eventId = eventId;
-        entry.leadId = lead.leadId;
-        entry.campaignId = lead.campaignId;
-        entry.leadChannel = lead.channel;
+        entry.recordedFrom(lead, eventId, Positions.of(token), recordedAt);
         entry.stage = stage;
         entry.enteredAt = enteredAt;
         entry.implied = implied;
-        entry.position = Positions.of(token);
-        entry.recordedAt = recordedAt;
         entry.persist();
     }
 }
