@@ -22,6 +22,7 @@ import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.queryhandling.QueryHandler;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,7 +46,8 @@ public class KpiSnapshots {
     @CommandHandler
     public KpiSnapshotView handle(PublishKpiSnapshotCommand command) {
         KpiQuestion question = command.question();
-        Instant publishedAt = Instant.now();
+        // microseconds: what the database keeps, so the published moment reads back as it was answered
+        Instant publishedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         record Live(long position, Object answer) {
         }
         Live live = QuarkusTransaction.requiringNew().call(() -> {

@@ -114,15 +114,6 @@ public class AxonConfiguration {
         }
     }
 
-    /**
-     * Stops Axon and starts it afresh, as a process restart would: command handling and every processor stop, then
-     * processors resume from their stored tokens. Used by tests of crash recovery.
-     */
-    public synchronized void restart() {
-        onStop(null);
-        configuration();
-    }
-
     boolean isRunning() {
         return configuration != null;
     }
