@@ -64,9 +64,8 @@ import static org.awaitility.Awaitility.await;
  * takes commands and projects them. Business year 2049 and a channel named after a fresh id keep other tests' data out.
  *
  * <p>The crash stops both read models' processors ({@link #stopEventProcessing()}), not the whole Axon configuration:
- * {@link AxonConfiguration#restart()} leaves the CDI-produced gateways bound to the configuration it shut down, so
- * every endpoint answers 500 afterwards (reported). Once that is fixed, a subclass can restart the configuration in
- * {@link #stopEventProcessing()} and make {@link #startEventProcessing()} a no-op.
+ * the gateways are CDI beans produced once from the running configuration, so the test crashes what a process crash
+ * loses for the read side (the processors and their in-memory progress) and keeps the rest.
  */
 @QuarkusTest
 class RebuildRestartTest {
