@@ -1,6 +1,5 @@
 package com.kpiledger.web;
 
-import com.kpiledger.config.AxonConfiguration;
 import com.kpiledger.config.ProjectionProcessors;
 import com.kpiledger.coreapi.campaign.CorrectSpendCommand;
 import com.kpiledger.coreapi.campaign.CostType;
