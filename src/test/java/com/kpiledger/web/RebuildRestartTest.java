@@ -115,38 +115,49 @@ class RebuildRestartTest {
         assertThat(KpiHttp.decimal(summary.get("customers"))).isPositive();
 
         long head = store.headPosition();
-        rebuildBothAtOnce();
-        // the slower read model part way through this history (the faster one may be done already)
+        // Stopping a processor is not instant: it finishes the events it has already read ahead, and on a fast
+        // machine a rebuild can complete while it stops. So the crash is tried again (after letting the rebuild
+        // finish) until it caught a read model with its rebuild interrupted part way through this history.
         Map<String, Long> reached = new LinkedHashMap<>();
-        await("the rebuild part way through this history").atMost(Duration.ofSeconds(60))
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
-                .until(() -> {
-                    ProjectionProcessors.READ_MODELS.forEach(name -> reached.put(name, processors.position(name)));
-                    long lowest = reached.values().stream().mapToLong(Long::longValue).min().orElseThrow();
-                    return lowest > startOfHistory + 4L * batchSize && lowest < head;
-                });
-
-        stopEventProcessing();
-        // what survives the crash: the tokens stored with the read models' rows
         Map<String, StoredTokens> stored = new LinkedHashMap<>();
-        ProjectionProcessors.READ_MODELS.forEach(name -> stored.put(name, storedTokens(name)));
-        String crash = "positions reached " + reached + ", tokens stored " + stored + ", head " + head;
+        String interrupted = null;
+        String crash = "";
+        for (int attempt = 1; attempt <= 5 && interrupted == null; attempt++) {
+            rebuildBothAtOnce();
+            await("a rebuild part way through this history").atMost(Duration.ofSeconds(60))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
+                    .until(() -> {
+                        ProjectionProcessors.READ_MODELS.forEach(name -> reached.put(name, processors.position(name)));
+                        long lowest = reached.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+                        return lowest > startOfHistory || lowest >= head;
+                    });
+            stopEventProcessing();
+            // what survives the crash: the tokens stored with the read models' rows
+            ProjectionProcessors.READ_MODELS.forEach(name -> stored.put(name, storedTokens(name)));
+            crash = "attempt " + attempt + ", positions reached " + reached + ", tokens stored " + stored
+                    + ", head " + head + ", history from " + startOfHistory;
+            interrupted = stored.entrySet().stream()
+                    .filter(entry -> entry.getValue().replays() > 0 && entry.getValue().lowest() < head)
+                    .map(Map.Entry::getKey)
+                    .findFirst().orElse(null);
+            if (interrupted == null) {
+                startEventProcessing();
+                rebuilds.awaitCaughtUp();
+            }
+        }
+        assertThat(interrupted).as("a rebuild was interrupted part way: " + crash).isNotNull();
         assertThat(stored.values()).as("every segment's token is stored: " + crash)
                 .allMatch(tokens -> tokens.segments() == segments);
-        // the read model seen furthest behind (a processor stores the token of a segment with nothing to handle
-        // only now and then, so the other one's stored tokens may lie anywhere behind its position)
-        String slowest = reached.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
-        assertThat(stored.get(slowest).lowest())
-                .as("the rebuild of " + slowest + " was stopped part way through this history: " + crash)
-                .isGreaterThan(startOfHistory).isLessThan(head);
-        assertThat(stored.get(slowest).replays()).as("the replay tokens of " + slowest + " survived: " + crash)
+        assertThat(stored.get(interrupted).replays()).as("the replay tokens of " + interrupted + " survived: " + crash)
                 .isPositive();
-        Response refused = given().queryParams(questions.get("summary by campaign")).get("/api/kpis/summary");
-        assertThat(refused.statusCode()).as("a KPI query while the rebuild is stopped: " + refused.asString())
-                .isEqualTo(503);
-        assertThat(refused.jsonPath().getString("type")).endsWith("read-model-rebuilding");
-
-        startEventProcessing();
+        try {
+            Response refused = given().queryParams(questions.get("summary by campaign")).get("/api/kpis/summary");
+            assertThat(refused.statusCode()).as("a KPI query while the rebuild is stopped: " + refused.asString())
+                    .isEqualTo(503);
+            assertThat(refused.jsonPath().getString("type")).endsWith("read-model-rebuilding");
+        } finally {
+            startEventProcessing();
+        }
         Map<String, Long> lowestAfterRestart = new LinkedHashMap<>();
         await("caught up after the restart").atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(2)).until(() -> {
@@ -161,10 +172,11 @@ class RebuildRestartTest {
                 });
         rebuilds.awaitCaughtUp();
         // a reset would start again from the first event of the store; resumed processors start from their tokens
+        String afterCrash = crash;
         for (String name : ProjectionProcessors.READ_MODELS) {
             assertThat(lowestAfterRestart.get(name))
                     .as(name + " resumed from its tokens: lowest seen after the restart " + lowestAfterRestart
-                            + ", " + crash)
+                            + ", " + afterCrash)
                     .isGreaterThanOrEqualTo(stored.get(name).lowest());
         }
 
