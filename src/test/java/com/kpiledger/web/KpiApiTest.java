@@ -2,17 +2,12 @@ package com.kpiledger.web;
 
 import com.kpiledger.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
-import io.restassured.config.JsonConfig;
 import io.restassured.path.json.JsonPath;
 import io.restassured.path.json.config.JsonPathConfig;
-import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 
 import static com.kpiledger.support.Api.post;
 import static io.restassured.RestAssured.given;

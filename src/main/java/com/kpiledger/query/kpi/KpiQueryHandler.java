@@ -8,13 +8,6 @@ import com.kpiledger.coreapi.kpi.FindCustomerLtvQuery;
 import com.kpiledger.coreapi.kpi.FindFunnelQuery;
 import com.kpiledger.coreapi.kpi.FindKpiSummaryQuery;
 import com.kpiledger.coreapi.kpi.FunnelView;
-import com.kpiledger.coreapi.kpi.FunnelViewKind;
-import com.kpiledger.coreapi.kpi.GroupBy;
-import com.kpiledger.coreapi.kpi.KpiBreakdownView;
-import com.kpiledger.coreapi.kpi.KpiChange;
-import com.kpiledger.coreapi.kpi.KpiScope;
-import com.kpiledger.coreapi.kpi.KpiSummaryView;
-import com.kpiledger.coreapi.kpi.MonthKpis;
 import com.kpiledger.coreapi.kpi.MonthlyKpisView;
 import com.kpiledger.coreapi.lead.DealOutcome;
 import com.kpiledger.coreapi.shared.ReadModelRebuildingException;
@@ -29,19 +22,12 @@ import jakarta.inject.Singleton;
 import org.axonframework.queryhandling.QueryHandler;
 
 import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Answers every KPI question from the read models, in one read-only transaction so the figures of one answer come
