@@ -60,7 +60,7 @@ public class KpiQueryHandler {
     /** Empty when no such lead was known at the moment asked. */
     @QueryHandler
     public Optional<CustomerLtvView> handle(FindCustomerLtvQuery query) {
-        answers();
+        refuseWhileIncomplete();
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant knownAt = query.knownAt();
             LeadRow lead = LeadRow.findById(query.leadId());
@@ -102,10 +102,14 @@ public class KpiQueryHandler {
 
     /** Refuses while a read model rebuilds: a half-built figure must never be presented as final. */
     private KpiAnswers answers() {
+        refuseWhileIncomplete();
+        return new KpiAnswers(readModel);
+    }
+
+    private void refuseWhileIncomplete() {
         status.rebuilding().ifPresent(progress -> {
             throw new ReadModelRebuildingException(progress.substring(0, progress.indexOf(' ')), progress);
         });
-        return new KpiAnswers(readModel);
     }
 
     /** The read models' answer to an auditor's question, at a given position (in the caller's transaction). */
