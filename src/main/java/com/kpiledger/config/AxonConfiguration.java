@@ -86,6 +86,12 @@ public class AxonConfiguration {
     ProjectionProcessors projectionProcessors;
 
     @Inject
+    ClusterNodes clusterNodes;
+
+    @Inject
+    ReadModelFailures readModelFailures;
+
+    @Inject
     MeterRegistry meterRegistry;
 
     @ConfigProperty(name = "kpi-ledger.node-id")
@@ -171,6 +177,7 @@ public class AxonConfiguration {
                 .registerCommandHandler(c -> kpiSnapshots)
                 .registerQueryHandler(c -> restatements)
                 .registerQueryHandler(c -> projectionProcessors)
+                .registerQueryHandler(c -> clusterNodes)
                 .registerCommandHandler(c -> projectionProcessors);
         EventProcessingConfigurer processing = configurer.eventProcessing()
                 .registerTokenStore(c -> JdbcTokenStore.builder()
@@ -192,6 +199,7 @@ public class AxonConfiguration {
                             // read positions from the token store) see it advance; Axon's default waits 5 s
                             .claimExtensionThreshold(1000)
                             .batchSize(batchSize));
+            processing.registerHandlerInterceptor(readModel, c -> readModelFailures.recorderFor(readModel));
         }
         processing.registerEventHandler(c -> spendProjection)
                 .registerEventHandler(c -> funnelProjection);

@@ -8,15 +8,17 @@ import com.kpiledger.query.ReadModelStatus;
 import com.kpiledger.query.funnel.FunnelProjection;
 import com.kpiledger.query.spend.SpendProjection;
 import io.agroal.api.AgroalDataSource;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.axonframework.serialization.SimpleSerializedObject;
 import org.axonframework.queryhandling.QueryHandler;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
@@ -26,6 +28,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,16 +36,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The KPI read models' processors: how far they are, waiting for them (read-your-writes), and rebuilding one from
  * the event store while the service runs, with progress. While a read model rebuilds, KPI queries refuse to answer
  * (503 with the progress) rather than present a half-built figure.
+ * <p>
+ * A rebuild asked of any node is carried out on every node, coordinated through the table {@code read_model_rebuild}
+ * (polled by {@link #coordinateRebuilds()} four times a second): STOPPING, every node stops its processor of the read
+ * model; the first node that can claim every segment (so no node still processes the old way, a dead node's claims
+ * having expired) resets the tokens, which empties the tables, and sets REPLAYING in the same transaction; every node
+ * starts its processor again; the first node to see the read model caught up with the head of the request sets DONE.
  */
 @ApplicationScoped
 public class ProjectionProcessors implements ReadModelStatus {
@@ -53,26 +59,29 @@ public class ProjectionProcessors implements ReadModelStatus {
     public static final List<String> READ_MODELS = List.of(SpendProjection.PROCESSING_GROUP,
             FunnelProjection.PROCESSING_GROUP);
 
+    private static final Duration REBUILD_RESET_TIMEOUT = Duration.ofMinutes(5);
+
     @Inject
     AxonConfiguration axon;
 
     @Inject
     AgroalDataSource dataSource;
 
-    /** Rebuilds asked for and not yet caught up: when they started and the head they must reach. */
-    private final Map<String, Rebuild> rebuilds = new ConcurrentHashMap<>();
-    private final ExecutorService rebuildExecutor = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "read-model-rebuild");
-        thread.setDaemon(true);
-        return thread;
-    });
+    @Inject
+    ReadModelFailures failures;
 
-    /** A rebuild counts as done only after its tokens were reset and it caught up with the head of that moment. */
-    private record Rebuild(Instant startedAt, long targetPosition, AtomicBoolean reset) {
+    @ConfigProperty(name = "kpi-ledger.node-id")
+    String nodeId;
 
-        Rebuild(long targetPosition) {
-            this(Instant.now(), targetPosition, new AtomicBoolean());
-        }
+    /** The rebuild generation for which this node stopped a read model's processor, until it starts it again. */
+    private final Map<String, Long> stoppedFor = new ConcurrentHashMap<>();
+    /** The last rebuild generation this node said it was waiting for other nodes' segments (logged once). */
+    private final Map<String, Long> waitingLogged = new ConcurrentHashMap<>();
+    enum Phase { STOPPING, REPLAYING, DONE }
+
+    /** A read model's latest rebuild, as every node sees it in the database. */
+    record RebuildRow(String readModel, long generation, Phase phase, long targetPosition, Instant requestedAt,
+                      String requestedBy) {
     }
 
     @Override
@@ -158,30 +167,196 @@ public class ProjectionProcessors implements ReadModelStatus {
         return views;
     }
 
-    /** Accepted at once; the rebuild runs on its own thread, outside any transaction, and reports through the status. */
+    /**
+     * Accepted at once: the request is stored (in the command's transaction) for every node to see, and each node's
+     * coordination, this one's included, carries it out within a quarter of a second; everyone reports through the
+     * status.
+     */
     @CommandHandler
     public ProjectionView handle(RebuildProjectionCommand command) {
         if (!READ_MODELS.contains(command.name())) {
             throw new UnknownEntityException("name", "No read model '" + command.name() + "'; there are " + READ_MODELS);
         }
-        long head = head();
-        rebuilds.put(command.name(), new Rebuild(head));
-        rebuildExecutor.submit(() -> rebuild(command.name()));
-        return view(command.name(), head);
+        request(command.name());
+        return view(command.name(), head());
     }
 
     /**
-     * Rebuilds a read model from the first event: stops its processor, resets its tokens (its reset handler empties
-     * its tables in the same step) and starts it again.
+     * Rebuilds a read model from the first event, on every node, and returns once its tokens are reset and this
+     * node's processor has started again (the replay then runs in the background).
      */
     public void rebuild(String readModel) {
-        Rebuild rebuild = rebuilds.computeIfAbsent(readModel, name -> new Rebuild(head()));
-        LOG.infof("Rebuilding read model %s", readModel);
+        awaitReset(readModel, request(readModel));
+    }
+
+    /** Stores a new rebuild generation in phase STOPPING, aimed at the head of the store; returns the generation. */
+    long request(String readModel) {
+        long head = head();
+        Timestamp now = Timestamp.from(Instant.now());
+        try (Connection connection = dataSource.getConnection()) {
+            int updated;
+            try (PreparedStatement statement = connection.prepareStatement("UPDATE read_model_rebuild "
+                    + "SET generation = generation + 1, phase = 'STOPPING', target_position = ?, requested_at = ?, "
+                    + "requested_by = ?, reset_by = NULL WHERE read_model = ?")) {
+                statement.setLong(1, head);
+                statement.setTimestamp(2, now);
+                statement.setString(3, nodeId);
+                statement.setString(4, readModel);
+                updated = statement.executeUpdate();
+            }
+            if (updated == 0) {
+                try (PreparedStatement statement = connection.prepareStatement("INSERT INTO read_model_rebuild "
+                        + "(read_model, generation, phase, target_position, requested_at, requested_by) "
+                        + "VALUES (?, 1, 'STOPPING', ?, ?, ?)")) {
+                    statement.setString(1, readModel);
+                    statement.setLong(2, head);
+                    statement.setTimestamp(3, now);
+                    statement.setString(4, nodeId);
+                    statement.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not request the rebuild of " + readModel, e);
+        }
+        RebuildRow row = rebuildRow(readModel).orElseThrow();
+        LOG.infof("Rebuild %d of read model %s requested by %s, up to position %d", row.generation(), readModel, nodeId,
+                head);
+        return row.generation();
+    }
+
+    /** Drives this node's part until the tokens of the given rebuild (or a later one) are reset. */
+    private void awaitReset(String readModel, long generation) {
+        long deadline = System.nanoTime() + REBUILD_RESET_TIMEOUT.toNanos();
+        while (true) {
+            RebuildRow row = coordinate(readModel);
+            if (row == null || row.generation() > generation
+                    || (row.phase() != Phase.STOPPING && !stoppedFor.containsKey(readModel))) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The rebuild of " + readModel + " could not reset its tokens within "
+                        + REBUILD_RESET_TIMEOUT + ": other nodes still hold its segments; it goes on in the background");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
+    /** One round of this node's part in every read model's rebuild; called four times a second. */
+    public void coordinateRebuilds() {
+        for (String readModel : READ_MODELS) {
+            coordinate(readModel);
+        }
+    }
+
+    /**
+     * Brings this node in line with the read model's rebuild phase: stops its processor while STOPPING (and tries
+     * the reset), starts it again after the reset, and marks the rebuild DONE once it has caught up.
+     */
+    private synchronized RebuildRow coordinate(String readModel) {
+        RebuildRow row = rebuildRow(readModel).orElse(null);
+        if (row == null) {
+            return null;
+        }
         StreamingEventProcessor processor = processor(readModel);
-        processor.shutDown();
-        processor.resetTokens();
-        processor.start();
-        rebuild.reset().set(true);
+        if (row.phase() == Phase.STOPPING) {
+            Long stopped = stoppedFor.get(readModel);
+            if (stopped == null || stopped < row.generation()) {
+                if (processor.isRunning()) {
+                    LOG.infof("Stopping the processor of %s for rebuild %d (asked by %s)", readModel,
+                            row.generation(), row.requestedBy());
+                    processor.shutDown();
+                }
+                failures.forget(readModel);
+                stoppedFor.put(readModel, row.generation());
+            }
+            if (!reset(row, processor)) {
+                return row;
+            }
+            row = rebuildRow(readModel).orElseThrow();
+        }
+        if (row.phase() != Phase.STOPPING && stoppedFor.remove(readModel) != null) {
+            LOG.infof("Starting the processor of %s again (rebuild %d %s)", readModel, row.generation(),
+                    row.phase() == Phase.DONE ? "done" : "replaying");
+            processor.start();
+        }
+        if (row.phase() == Phase.REPLAYING && caughtUp(readModel, row, processor)) {
+            markDone(row);
+        }
+        return row;
+    }
+
+    /**
+     * Resets the tokens and moves the rebuild to REPLAYING, in one transaction: claiming every segment for the reset
+     * fails while another node still holds one, and then nothing changes and the next round tries again.
+     */
+    private boolean reset(RebuildRow row, StreamingEventProcessor processor) {
+        TransactionManager transactions = axon.configuration().getComponent(TransactionManager.class);
+        try {
+            transactions.executeInTransaction(() -> {
+                try (Connection connection = dataSource.getConnection();
+                     PreparedStatement statement = connection.prepareStatement("UPDATE read_model_rebuild "
+                             + "SET phase = 'REPLAYING', reset_by = ? "
+                             + "WHERE read_model = ? AND generation = ? AND phase = 'STOPPING'")) {
+                    statement.setString(1, nodeId);
+                    statement.setString(2, row.readModel());
+                    statement.setLong(3, row.generation());
+                    if (statement.executeUpdate() == 1) {
+                        processor.resetTokens();
+                        LOG.infof("Read model %s reset for rebuild %d: tables emptied, replaying from the first event",
+                                row.readModel(), row.generation());
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException("Could not move the rebuild of " + row.readModel() + " on", e);
+                }
+            });
+            return true;
+        } catch (UnableToClaimTokenException segmentsStillHeld) {
+            if (!Long.valueOf(row.generation()).equals(waitingLogged.put(row.readModel(), row.generation()))) {
+                LOG.infof("Rebuild %d of %s waits for the other nodes to release its segments (%s)",
+                        row.generation(), row.readModel(), segmentsStillHeld.getMessage());
+            }
+            return false;
+        }
+    }
+
+    private boolean caughtUp(String readModel, RebuildRow row, StreamingEventProcessor processor) {
+        // a segment stays "replaying" after it caught up until the next new event arrives: caught up means done
+        boolean replaying = processor.processingStatus().values().stream()
+                .anyMatch(segment -> segment.isReplaying() && !segment.isCaughtUp());
+        return !replaying && processor.isRunning() && position(readModel) >= row.targetPosition();
+    }
+
+    private void markDone(RebuildRow row) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("UPDATE read_model_rebuild SET phase = 'DONE' "
+                     + "WHERE read_model = ? AND generation = ? AND phase = 'REPLAYING'")) {
+            statement.setString(1, row.readModel());
+            statement.setLong(2, row.generation());
+            if (statement.executeUpdate() == 1) {
+                LOG.infof("Read model %s rebuilt up to position %d (rebuild %d, %d ms after the request)",
+                        row.readModel(), row.targetPosition(), row.generation(),
+                        Duration.between(row.requestedAt(), Instant.now()).toMillis());
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not mark the rebuild of " + row.readModel() + " done", e);
+        }
+    }
+
+    Optional<RebuildRow> rebuildRow(String readModel) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT generation, phase, target_position, "
+                     + "requested_at, requested_by FROM read_model_rebuild WHERE read_model = ?")) {
+            statement.setString(1, readModel);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new RebuildRow(readModel, rows.getLong(1), Phase.valueOf(rows.getString(2)),
+                        rows.getLong(3), rows.getTimestamp(4).toInstant(), rows.getString(5)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the rebuild state of " + readModel, e);
+        }
     }
 
     /** One read model's state, position, lag and rebuild progress. */
@@ -196,27 +371,27 @@ public class ProjectionProcessors implements ReadModelStatus {
         String error = processor.processingStatus().values().stream()
                 .filter(EventTrackerStatus::isErrorState)
                 .map(status -> String.valueOf(status.getError()))
-                .findFirst().orElse(null);
-        Rebuild rebuild = rebuilds.get(name);
-        // a segment stays "replaying" after it caught up until the next new event arrives: caught up means done
-        boolean replaying = processor.processingStatus().values().stream()
-                .anyMatch(segment -> segment.isReplaying() && !segment.isCaughtUp());
-        if (rebuild != null && rebuild.reset().get() && !replaying && position >= rebuild.targetPosition()
-                && processor.isRunning()) {
-            rebuilds.remove(name, rebuild);
-            LOG.infof("Read model %s rebuilt up to position %d", name, position);
-            rebuild = null;
-        }
+                .findFirst()
+                .or(() -> failures.current(name, position).map(failure -> failure.eventType() + " at position "
+                        + failure.position() + " failed at " + failure.at() + ": " + failure.cause()))
+                .orElse(null);
+        RebuildRow rebuild = rebuildRow(name).orElse(null);
+        // caught up counts as done at once, although the coordination marks it DONE only on its next round (its own
+        // transaction: a caller's may be read-only or rolled back)
+        boolean rebuilding = rebuild != null && rebuild.phase() != Phase.DONE
+                && !(rebuild.phase() == Phase.REPLAYING && caughtUp(name, rebuild, processor));
+        // the rebuild's phase in the database, not this node's segments: a segment claimed from another node replays
+        // for a moment although the read model as a whole has caught up
         String state = error != null || processor.isError() ? "ERROR"
-                : rebuild != null || replaying ? "REBUILDING"
+                : rebuilding ? "REBUILDING"
                 : processor.isRunning() ? "RUNNING" : "STOPPED";
         BigDecimal progress = null;
         Long secondsLeft = null;
-        if (rebuild != null) {
+        if (rebuilding) {
             long target = Math.max(rebuild.targetPosition(), 1);
-            long done = rebuild.reset().get() ? Math.max(position, 0) : 0;
+            long done = rebuild.phase() == Phase.REPLAYING ? Math.max(position, 0) : 0;
             progress = BigDecimal.valueOf(Math.min(done, target) * 100.0 / target).setScale(1, RoundingMode.HALF_EVEN);
-            long elapsedMillis = Duration.between(rebuild.startedAt(), Instant.now()).toMillis();
+            long elapsedMillis = Duration.between(rebuild.requestedAt(), Instant.now()).toMillis();
             if (done > 0 && elapsedMillis > 0) {
                 secondsLeft = (target - Math.min(done, target)) * elapsedMillis / done / 1000;
             }
@@ -242,10 +417,5 @@ public class ProjectionProcessors implements ReadModelStatus {
         return axon.configuration().eventProcessingConfiguration()
                 .eventProcessor(readModel, StreamingEventProcessor.class)
                 .orElseThrow(() -> new IllegalArgumentException("No read model '" + readModel + "'"));
-    }
-
-    @PreDestroy
-    void stop() {
-        rebuildExecutor.shutdownNow();
     }
 }

@@ -1,6 +1,8 @@
 package com.kpiledger.web;
 
+import com.kpiledger.coreapi.admin.FetchNodesQuery;
 import com.kpiledger.coreapi.admin.FetchProjectionsQuery;
+import com.kpiledger.coreapi.admin.NodeView;
 import com.kpiledger.coreapi.admin.ProjectionView;
 import com.kpiledger.coreapi.admin.RebuildProjectionCommand;
 import jakarta.inject.Inject;
@@ -19,9 +21,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 
-@Path("/api/admin/projections")
+@Path("/api/admin")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Admin", description = "Read models: status, lag and rebuilds")
+@Tag(name = "Admin", description = "Read models (status, lag, rebuilds) and the nodes sharing the database")
 public class AdminResource {
 
     @Inject
@@ -31,16 +33,24 @@ public class AdminResource {
     CommandGateway commandGateway;
 
     @GET
+    @Path("/projections")
     @Operation(summary = "Every read model with its state, position, the head of the store, lag and rebuild progress")
     public List<ProjectionView> projections() {
         return queries.ask(new FetchProjectionsQuery(), ResponseTypes.multipleInstancesOf(ProjectionView.class));
     }
 
     @POST
-    @Path("/{name}/rebuild")
-    @Operation(summary = "Rebuild one read model from the event store", description = "202: the rebuild runs in the background; follow it with GET /api/admin/projections. KPI queries answer 503 with the progress until it has caught up.")
+    @Path("/projections/{name}/rebuild")
+    @Operation(summary = "Rebuild one read model from the event store", description = "202: every node stops its processor of the read model, one resets it, all replay; follow it with GET /api/admin/projections. KPI queries answer 503 with the progress until it has caught up.")
     public Response rebuild(@PathParam("name") @Pattern(regexp = "[a-z-]{1,32}") String name) {
         ProjectionView accepted = commandGateway.sendAndWait(new RebuildProjectionCommand(name));
         return Response.accepted(accepted).build();
+    }
+
+    @GET
+    @Path("/nodes")
+    @Operation(summary = "The nodes sharing the database: alive or not, and the read-model segments each holds")
+    public List<NodeView> nodes() {
+        return queries.ask(new FetchNodesQuery(), ResponseTypes.multipleInstancesOf(NodeView.class));
     }
 }

@@ -7,14 +7,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two service processes (the packaged jar) on one PostgreSQL, started at the same moment on an empty database:
- * the read models' segments are shared between them through the token store, commands to either node are projected
- * once, and when the node holding the segments is killed with SIGKILL the other takes them over and the read models
- * still equal a fold of the raw events. Runs after {@code package} (failsafe), so it uses the real jar.
+ * the read models' segments are shared between them through the token store (two each), commands to either node are
+ * projected once (each row names the node that applied it), a rebuild asked of one node is carried out by both, and
+ * when a node is killed with SIGKILL the other takes its segments over and the read models still equal a fold of the
+ * raw events. Runs after {@code package} (failsafe), so it uses the real jar.
  */
 class TwoNodesIT {
 
@@ -37,6 +42,7 @@ class TwoNodesIT {
 
     private static EmbeddedPostgres postgres;
     private static final List<Node> nodes = new ArrayList<>();
+    private static final List<String> READ_MODELS = List.of("spend", "funnel");
 
     private record Node(String id, int port, Process process) {
         String url(String path) {
@@ -66,11 +72,17 @@ class TwoNodesIT {
     }
 
     @Test
-    void segmentsAreSharedTakenOverAfterAKillAndEveryEventIsProjectedOnce() throws Exception {
+    void segmentsAreSharedRebuildsRunOnEveryNodeTakeoverAfterAKillAndEveryEventIsProjectedOnce() throws Exception {
         Node a = nodes.get(0);
         Node b = nodes.get(1);
-        await(Duration.ofSeconds(60), () -> segments(a, "spend") + segments(b, "spend") == 4
-                && segments(a, "funnel") + segments(b, "funnel") == 4, "all segments claimed");
+        // started together on an empty token table: one set of segments, shared fairly once both nodes are alive
+        await(Duration.ofSeconds(60), () -> READ_MODELS.stream().allMatch(readModel ->
+                segments(a, readModel) == 2 && segments(b, readModel) == 2), "two segments of each read model per node");
+        assertThat(sql("SELECT processorName, COUNT(*) FROM TokenEntry GROUP BY processorName ORDER BY 1"))
+                .containsExactly(List.of("funnel", "4"), List.of("spend", "4"));
+        JsonNode listed = get(a, "/api/admin/nodes");
+        assertThat(listed).hasSize(2);
+        listed.forEach(node -> assertThat(node.get("alive").asBoolean()).as(node.toString()).isTrue());
 
         post(a, "/api/campaigns", Map.of("campaignId", "multi-1", "name", "Multi", "channel", "email",
                 "currency", "EUR", "launchedOn", "2030-01-01"));
@@ -91,9 +103,41 @@ class TwoNodesIT {
             assertThat(summary.get("leads").asLong()).as(node.id()).isEqualTo(40);
             assertThat(summary.get("customers").asLong()).as(node.id()).isEqualTo(10);
         }
+        // what each node applied: both took part, and every lead's capture was applied once, by one of them
+        List<List<String>> appliedBy = sql("SELECT applied_by, COUNT(*) FROM kpi_lead GROUP BY applied_by ORDER BY 1");
+        System.out.printf("TwoNodesIT: leads projected by node: %s%n", appliedBy);
+        assertThat(appliedBy).extracting(row -> row.get(0)).containsExactly("node-a", "node-b");
+        assertThat(appliedBy.stream().mapToInt(row -> Integer.parseInt(row.get(1))).sum()).isEqualTo(40);
+        assertThat(sql("SELECT COUNT(*) FROM kpi_stage_entry WHERE stage = 'LEAD'")).containsExactly(List.of("40"));
+        assertEveryEventProjectedOnce();
+        assertThat(logOf(a)).as("node-a's log").doesNotContain(" ERROR ");
+        assertThat(logOf(b)).as("node-b's log").doesNotContain(" ERROR ");
 
-        Node holder = segments(a, "funnel") > 0 ? a : b;
-        Node survivor = holder == a ? b : a;
+        // a rebuild asked of node A is carried out by both nodes: each stops its processor, one resets, both replay
+        Instant rebuildAsked = Instant.now();
+        for (String readModel : READ_MODELS) {
+            postExpecting(a, "/api/admin/projections/" + readModel + "/rebuild", Map.of(), 202);
+        }
+        await(Duration.ofSeconds(60), () -> sql("SELECT phase FROM read_model_rebuild ORDER BY read_model")
+                .equals(List.of(List.of("DONE"), List.of("DONE"))), "both rebuilds done");
+        System.out.printf("TwoNodesIT: rebuild of both read models asked of node-a, done after %d ms%n",
+                Duration.between(rebuildAsked, Instant.now()).toMillis());
+        for (Node node : nodes) {
+            for (String readModel : READ_MODELS) {
+                assertThat(logOf(node)).as(node.id() + " stopped for the rebuild of " + readModel)
+                        .contains("Stopping the processor of " + readModel + " for rebuild 1 (asked by node-a)")
+                        .contains("Starting the processor of " + readModel + " again (rebuild 1");
+            }
+            JsonNode summary = get(node, "/api/kpis/summary?from=2030-01-01&to=2030-02-01&minPosition=" + position);
+            assertThat(summary.get("leads").asLong()).as(node.id() + " after the rebuild").isEqualTo(40);
+            assertThat(summary.get("customers").asLong()).as(node.id() + " after the rebuild").isEqualTo(10);
+        }
+        assertEveryEventProjectedOnce();
+        await(Duration.ofSeconds(60), () -> READ_MODELS.stream().allMatch(readModel ->
+                segments(a, readModel) == 2 && segments(b, readModel) == 2), "segments shared again after the rebuild");
+
+        Node holder = a;
+        Node survivor = b;
         holder.process().destroyForcibly().waitFor();
         Instant killedAt = Instant.now();
         await(Duration.ofSeconds(60), () -> segments(survivor, "spend") == 4 && segments(survivor, "funnel") == 4,
@@ -109,15 +153,64 @@ class TwoNodesIT {
         JsonNode summary = get(survivor, "/api/kpis/summary?from=2030-01-01&to=2030-02-01&minPosition=" + position);
         assertThat(summary.get("leads").asLong()).isEqualTo(50);
 
-        // no event applied twice (the facts' unique keys would have stopped a processor) and nothing lost:
-        // the read models equal a fold of the raw events
+        // nothing applied twice, nothing lost: the read models equal a fold of the raw events
+        assertEveryEventProjectedOnce();
         for (String kpi : List.of("summary", "funnel")) {
             JsonNode verification = post(survivor, "/api/audit/verifications",
                     Map.of("kpi", kpi, "from", "2030-01-01", "to", "2030-02-01"));
             assertThat(verification.get("match").asBoolean()).as(kpi).isTrue();
         }
         assertThat(status(survivor, "/q/health/ready")).isEqualTo(200);
+        JsonNode afterKill = get(survivor, "/api/admin/nodes");
+        assertThat(afterKill).anySatisfy(node -> {
+            assertThat(node.get("nodeId").asText()).isEqualTo(holder.id());
+            assertThat(node.get("alive").asBoolean()).isFalse();
+        });
         assertThat(takeover).as("takeover within Axon's claim timeout plus a claim interval").isLessThan(Duration.ofSeconds(40));
+    }
+
+    /**
+     * Every event's facts exist once: one row per event (and per stage, for stage entries), and every lead capture in
+     * the store has its lead row.
+     */
+    private static void assertEveryEventProjectedOnce() throws SQLException {
+        for (String table : List.of("kpi_spend_fact", "kpi_disqualification", "kpi_deal")) {
+            assertThat(sql("SELECT event_id FROM " + table + " GROUP BY event_id HAVING COUNT(*) > 1")).as(table)
+                    .isEmpty();
+        }
+        assertThat(sql("SELECT event_id, stage FROM kpi_stage_entry GROUP BY event_id, stage HAVING COUNT(*) > 1"))
+                .isEmpty();
+        assertThat(sql("SELECT COUNT(*) FROM kpi_lead"))
+                .isEqualTo(sql("SELECT COUNT(*) FROM DomainEventEntry WHERE payloadType LIKE '%LeadCapturedEvent'"));
+        assertThat(sql("SELECT COUNT(*) FROM kpi_deal"))
+                .isEqualTo(sql("SELECT COUNT(*) FROM DomainEventEntry WHERE payloadType LIKE '%DealClosedEvent'"));
+    }
+
+    private static List<List<String>> sql(String query) {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(query)) {
+            List<List<String>> result = new ArrayList<>();
+            int columns = rows.getMetaData().getColumnCount();
+            while (rows.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    row.add(rows.getString(i));
+                }
+                result.add(row);
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new IllegalStateException(query, e);
+        }
+    }
+
+    private static String logOf(Node node) throws IOException {
+        return Files.readString(logFile(node.id()));
+    }
+
+    private static Path logFile(String nodeId) {
+        return Path.of("target", "two-nodes-" + nodeId + ".log");
     }
 
     private static Node start(String id, String jdbcUrl) throws IOException {
@@ -132,7 +225,7 @@ class TwoNodesIT {
                 "QUARKUS_DATASOURCE_PASSWORD", "postgres",
                 "KPI_LEDGER_NODE_ID", id));
         builder.redirectErrorStream(true);
-        builder.redirectOutput(new File("target", "two-nodes-" + id + ".log"));
+        builder.redirectOutput(logFile(id).toFile());
         return new Node(id, port, builder.start());
     }
 
@@ -150,12 +243,21 @@ class TwoNodesIT {
     }
 
     private static JsonNode post(Node node, String path, Map<String, Object> body) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(node.url(path)))
+        HttpResponse<String> response = send(node, path, body);
+        assertThat(response.statusCode()).as(path + " " + response.body()).isBetween(200, 201);
+        return JSON.readTree(response.body());
+    }
+
+    private static void postExpecting(Node node, String path, Map<String, Object> body, int status) throws Exception {
+        HttpResponse<String> response = send(node, path, body);
+        assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(status);
+    }
+
+    private static HttpResponse<String> send(Node node, String path, Map<String, Object> body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(node.url(path)))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path + " " + response.body()).isBetween(200, 201);
-        return JSON.readTree(response.body());
     }
 
     private static JsonNode get(Node node, String path) throws Exception {

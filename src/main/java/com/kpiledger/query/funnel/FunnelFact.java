@@ -32,14 +32,18 @@ public abstract class FunnelFact extends PanacheEntityBase {
     public long position;
     @Column(name = "recorded_at")
     public Instant recordedAt;
+    /** The node that projected this row (several nodes share the segments). */
+    @Column(name = "applied_by")
+    public String appliedBy;
 
     /** Fills the common part from the lead and the event being handled. */
-    void recordedFrom(LeadRow lead, String eventId, long position, Instant recordedAt) {
+    void recordedFrom(LeadRow lead, String eventId, long position, Instant recordedAt, String appliedBy) {
         this.eventId = eventId;
         this.leadId = lead.leadId;
         this.campaignId = lead.campaignId;
         this.leadChannel = lead.channel;
         this.position = position;
         this.recordedAt = recordedAt;
+        this.appliedBy = appliedBy;
     }
 }

@@ -8,6 +8,7 @@ import com.kpiledger.coreapi.lead.LeadQualifiedEvent;
 import com.kpiledger.coreapi.lead.Stage;
 import com.kpiledger.query.Positions;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -27,6 +28,9 @@ public class FunnelProjection {
 
     public static final String PROCESSING_GROUP = "funnel";
 
+    @ConfigProperty(name = "kpi-ledger.node-id")
+    String nodeId;
+
     @EventHandler
     void on(LeadCapturedEvent event, @MessageIdentifier String eventId, @Timestamp Instant recordedAt,
             TrackingToken token) {
@@ -37,6 +41,7 @@ public class FunnelProjection {
         lead.capturedAt = event.capturedAt();
         lead.position = Positions.of(token);
         lead.recordedAt = recordedAt;
+        lead.appliedBy = nodeId;
         lead.persist();
         enter(lead, eventId, FunnelStage.LEAD, event.capturedAt(), false, token, recordedAt);
     }
@@ -56,7 +61,7 @@ public class FunnelProjection {
             TrackingToken token) {
         LeadRow lead = LeadRow.findById(event.leadId());
         Disqualification fact = new Disqualification();
-        fact.recordedFrom(lead, eventId, Positions.of(token), recordedAt);
+        fact.recordedFrom(lead, eventId, Positions.of(token), recordedAt, nodeId);
         fact.reason = event.reason();
         fact.disqualifiedAt = event.disqualifiedAt();
         fact.persist();
@@ -67,7 +72,7 @@ public class FunnelProjection {
             TrackingToken token) {
         LeadRow lead = LeadRow.findById(event.leadId());
         DealFact deal = new DealFact();
-        deal.recordedFrom(lead, eventId, Positions.of(token), recordedAt);
+        deal.recordedFrom(lead, eventId, Positions.of(token), recordedAt, nodeId);
         deal.dealId = event.dealId();
         deal.outcome = event.outcome();
         deal.amount = event.amount();
@@ -95,10 +100,10 @@ public class FunnelProjection {
         LeadRow.deleteAll();
     }
 
-    private static void enter(LeadRow lead, String eventId, FunnelStage stage, Instant enteredAt, boolean implied,
+    private void enter(LeadRow lead, String eventId, FunnelStage stage, Instant enteredAt, boolean implied,
                               TrackingToken token, Instant recordedAt) {
         StageEntry entry = new StageEntry();
-        entry.recordedFrom(lead, eventId, Positions.of(token), recordedAt);
+        entry.recordedFrom(lead, eventId, Positions.of(token), recordedAt, nodeId);
         entry.stage = stage;
         entry.enteredAt = enteredAt;
         entry.implied = implied;

@@ -27,4 +27,7 @@ public class CampaignRow extends PanacheEntityBase {
     public long position;
     @Column(name = "recorded_at")
     public Instant recordedAt;
+    /** The node that projected this row (several nodes share the segments). */
+    @Column(name = "applied_by")
+    public String appliedBy;
 }

@@ -46,4 +46,7 @@ public class SpendFact extends PanacheEntityBase {
     public long position;
     @Column(name = "recorded_at")
     public Instant recordedAt;
+    /** The node that projected this row (several nodes share the segments). */
+    @Column(name = "applied_by")
+    public String appliedBy;
 }

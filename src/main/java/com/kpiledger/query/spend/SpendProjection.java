@@ -6,6 +6,7 @@ import com.kpiledger.coreapi.campaign.CostType;
 import com.kpiledger.coreapi.campaign.SpendCorrectedEvent;
 import com.kpiledger.coreapi.campaign.SpendRecordedEvent;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.kpiledger.query.Positions;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -28,6 +29,9 @@ public class SpendProjection {
 
     public static final String PROCESSING_GROUP = "spend";
 
+    @ConfigProperty(name = "kpi-ledger.node-id")
+    String nodeId;
+
     @EventHandler
     void on(CampaignLaunchedEvent event, @Timestamp Instant recordedAt, TrackingToken token) {
         CampaignRow row = new CampaignRow();
@@ -38,6 +42,7 @@ public class SpendProjection {
         row.launchedOn = event.launchedOn();
         row.position = Positions.of(token);
         row.recordedAt = recordedAt;
+        row.appliedBy = nodeId;
         row.persist();
     }
 
@@ -69,7 +74,7 @@ public class SpendProjection {
         CampaignRow.deleteAll();
     }
 
-    private static void persistFact(String eventId, String campaignId, String spendId, CostType costType,
+    private void persistFact(String eventId, String campaignId, String spendId, CostType costType,
                                     LocalDate spentOn, BigDecimal amountDelta, String currency, boolean correction,
                                     TrackingToken token, Instant recordedAt) {
         SpendFact fact = new SpendFact();
@@ -83,6 +88,7 @@ public class SpendProjection {
         fact.correction = correction;
         fact.position = Positions.of(token);
         fact.recordedAt = recordedAt;
+        fact.appliedBy = nodeId;
         fact.persist();
     }
 }
