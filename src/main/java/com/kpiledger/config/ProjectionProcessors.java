@@ -396,8 +396,30 @@ public class ProjectionProcessors implements ReadModelStatus {
                 secondsLeft = (target - Math.min(done, target)) * elapsedMillis / done / 1000;
             }
         }
-        return new ProjectionView(name, state, position, head, Math.max(0, head - position), segments, progress,
+        long lag = Math.max(0, head - position);
+        return new ProjectionView(name, state, position, head, lag, lag == 0 ? BigDecimal.ZERO : ageOfFirstAfter(position),
+                segments, progress,
                 secondsLeft, error);
+    }
+
+    /**
+     * Seconds since the oldest event after the given position was recorded: how long it has waited for the read model.
+     */
+    private BigDecimal ageOfFirstAfter(long position) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT timeStamp FROM DomainEventEntry "
+                     + "WHERE globalIndex = (SELECT MIN(globalIndex) FROM DomainEventEntry WHERE globalIndex > ?)")) {
+            statement.setLong(1, position);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return BigDecimal.ZERO;
+                }
+                long millis = Duration.between(Instant.parse(rows.getString(1)), Instant.now()).toMillis();
+                return BigDecimal.valueOf(Math.max(0, millis), 3);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the age of the oldest unapplied event", e);
+        }
     }
 
     /** The newest position in the event store; -1 when it is empty. */

@@ -27,6 +27,8 @@ public class ReadModelMetrics {
         for (String name : ProjectionProcessors.READ_MODELS) {
             gauge("kpi_ledger.read_model.lag.events", "Events the read model is behind the head of the store", name,
                     view -> view.lag());
+            gauge("kpi_ledger.read_model.lag.seconds", "Seconds the oldest event not yet applied has waited", name,
+                    view -> view.lagSeconds().doubleValue());
             gauge("kpi_ledger.read_model.position", "Store position the read model has applied", name,
                     view -> view.position());
             gauge("kpi_ledger.read_model.rebuild.progress.percent", "Rebuild progress, -1 when not rebuilding", name,

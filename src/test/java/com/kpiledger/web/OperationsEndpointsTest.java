@@ -14,6 +14,7 @@ import java.time.Duration;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
@@ -79,6 +80,8 @@ class OperationsEndpointsTest {
                             containsString("CampaignLaunchedEvent at position")));
             given().get("/api/admin/projections").then().statusCode(200)
                     .body("find { it.name == 'spend' }.state", equalTo("ERROR"))
+                    .body("find { it.name == 'spend' }.lag", greaterThanOrEqualTo(1))
+                    .body("find { it.name == 'spend' }.lagSeconds", greaterThan(0f))
                     .body("find { it.name == 'funnel' }.state", equalTo("RUNNING"));
         } finally {
             execute("ALTER TABLE kpi_campaign_away RENAME TO kpi_campaign");
@@ -106,6 +109,7 @@ class OperationsEndpointsTest {
                 .body(containsString("kpi_ledger_commands_total{command=\"RecordSpendCommand\",outcome=\"rejected\""))
                 .body(containsString("kpi_ledger_read_model_lag_events{read_model=\"spend\"}"))
                 .body(containsString("kpi_ledger_read_model_lag_events{read_model=\"funnel\"}"))
+                .body(containsString("kpi_ledger_read_model_lag_seconds{read_model=\"spend\"}"))
                 .body(containsString("kpi_ledger_read_model_rebuild_progress_percent{read_model=\"funnel\"}"))
                 .body(containsString("commandBus_successCounter_total"))
                 .body(containsString("eventStore_ingestedCounter_total"));
