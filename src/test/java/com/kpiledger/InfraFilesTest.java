@@ -46,6 +46,7 @@ class InfraFilesTest {
     private static final String EXPOSED_METERS = """
             kpi_ledger_commands_total command,outcome,reason
             kpi_ledger_read_model_lag_events read_model
+            kpi_ledger_read_model_lag_seconds read_model
             kpi_ledger_read_model_position read_model
             kpi_ledger_read_model_rebuild_progress_percent read_model
             commandBus_allTimer_seconds payloadType,quantile
@@ -295,6 +296,7 @@ class InfraFilesTest {
                 "kpi_ledger_commands_total", // commands per second by outcome
                 "commandBus_allTimer_seconds", // command latency
                 "kpi_ledger_read_model_lag_events",
+                "kpi_ledger_read_model_lag_seconds",
                 "kpi_ledger_read_model_position",
                 "kpi_ledger_read_model_rebuild_progress_percent");
         assertThat(expressions).as("commands per second by outcome")
