@@ -15,13 +15,16 @@
 set -uo pipefail
 
 B=${1:-http://localhost:8080}
+# the local users of dev mode (docs/security.md); set CRM_USER / AUDITOR_USER to other name:password pairs
+CRM_USER=${CRM_USER:-crm:crm}
+AUDITOR_USER=${AUDITOR_USER:-auditor:auditor}
 failures=0
 last_answer=
 
 # post PATH JSON: sends one command and prints "status  path  answer"
 post() {
     local path=$1 body=$2 response status
-    response=$(curl -sS -X POST "$B$path" -H 'Content-Type: application/json' -H 'X-Source-System: sample-month' \
+    response=$(curl -sS -u "$CRM_USER" -X POST "$B$path" -H 'Content-Type: application/json' -H 'X-Source-System: sample-month' \
         -d "$body" -w '\n%{http_code}') || { echo "cannot reach $B" >&2; exit 2; }
     status=${response##*$'\n'}
     last_answer=${response%$'\n'*}
@@ -100,7 +103,7 @@ sleep 0.1   # the store keeps milliseconds: keep the correction's recorded time 
 post /api/campaigns/spring-26/spend/inv-1011/corrections '{"amount":2150.00,"reason":"credit note CN-88: invalid clicks refunded"}'
 if [[ $last_answer == *'"UNCHANGED"'* ]]; then
     # a re-run: the correction was recorded by an earlier run, so take the moment 1 ms before its recorded time
-    recorded=$(curl -sS "$B/api/campaigns/spring-26/history" \
+    recorded=$(curl -sS -u "$AUDITOR_USER" "$B/api/campaigns/spring-26/history" \
         | grep -o '"type":"SpendCorrectedEvent","businessTime":"[^"]*","recordedAt":"[^"]*"' | head -n 1 \
         | sed 's/.*"recordedAt":"\([^"]*\)"/\1/')
     if [[ -n $recorded ]]; then
@@ -111,7 +114,7 @@ fi
 
 echo
 echo "KNOWN_BEFORE_CORRECTION=$known_before_correction"
-echo "  e.g. curl -s '$B/api/kpis/summary?from=2026-03-01&to=2026-04-01&knownAt=$known_before_correction'"
+echo "  e.g. curl -s -u analyst:analyst '$B/api/kpis/summary?from=2026-03-01&to=2026-04-01&knownAt=$known_before_correction'"
 if (( failures > 0 )); then
     echo "$failures command(s) were refused (see the status column)" >&2
     exit 1

@@ -1,5 +1,6 @@
 package com.kpiledger.web;
 
+import jakarta.annotation.security.RolesAllowed;
 import com.kpiledger.coreapi.admin.FetchNodesQuery;
 import com.kpiledger.coreapi.admin.FetchProjectionsQuery;
 import com.kpiledger.coreapi.admin.NodeView;
@@ -24,6 +25,7 @@ import java.util.List;
 @Path("/api/admin")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Admin", description = "Read models (status, lag, rebuilds) and the nodes sharing the database")
+@RolesAllowed(Roles.ADMIN)
 public class AdminResource {
 
     @Inject

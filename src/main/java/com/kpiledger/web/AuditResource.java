@@ -1,5 +1,6 @@
 package com.kpiledger.web;
 
+import jakarta.annotation.security.RolesAllowed;
 import com.kpiledger.coreapi.audit.KpiQuestion;
 import com.kpiledger.coreapi.audit.KpiVerificationView;
 import com.kpiledger.coreapi.audit.VerifyKpiQuery;
@@ -48,6 +49,7 @@ import java.util.Locale;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Audit", description = "Verify any KPI answer from the raw events")
+@RolesAllowed(Roles.AUDITOR)
 public class AuditResource {
 
     private static final String SNAPSHOT_ID = "[0-9a-f-]{36}";

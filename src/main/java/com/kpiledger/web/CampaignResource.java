@@ -1,5 +1,6 @@
 package com.kpiledger.web;
 
+import jakarta.annotation.security.RolesAllowed;
 import com.kpiledger.coreapi.campaign.CorrectSpendCommand;
 import com.kpiledger.coreapi.campaign.EndCampaignCommand;
 import com.kpiledger.coreapi.campaign.LaunchCampaignCommand;
@@ -26,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Campaigns", description = "Commands from CRMs about campaigns and their spend, and their history")
+@RolesAllowed(Roles.CRM)
 public class CampaignResource {
 
     @Inject
@@ -78,6 +80,7 @@ public class CampaignResource {
     }
 
     @GET
+    @RolesAllowed(Roles.AUDITOR)
     @Path("/{campaignId}/history")
     @Operation(summary = "Every event of the campaign, oldest first", description = "With business time, recorded time, store position and the command that caused it")
     public EventHistoryView history(@PathParam("campaignId") @Pattern(regexp = AggregateIds.ID_PATTERN) String campaignId) {

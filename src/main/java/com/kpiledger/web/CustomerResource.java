@@ -1,5 +1,6 @@
 package com.kpiledger.web;
 
+import jakarta.annotation.security.RolesAllowed;
 import com.kpiledger.coreapi.kpi.CustomerLtvView;
 import com.kpiledger.coreapi.kpi.FindCustomerLtvQuery;
 import com.kpiledger.coreapi.shared.AggregateIds;
@@ -22,6 +23,7 @@ import java.util.Optional;
 @Path("/api/customers")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "KPIs")
+@RolesAllowed({Roles.ANALYST, Roles.AUDITOR})
 public class CustomerResource {
 
     @Inject

@@ -1,5 +1,6 @@
 package com.kpiledger.web;
 
+import jakarta.annotation.security.RolesAllowed;
 import com.kpiledger.coreapi.kpi.FetchMonthlyKpisQuery;
 import com.kpiledger.coreapi.kpi.FindFunnelQuery;
 import com.kpiledger.coreapi.kpi.FindKpiSummaryQuery;
@@ -23,6 +24,7 @@ import java.time.Clock;
 @Path("/api/kpis")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "KPIs", description = "Funnel, conversion and money KPIs for a business period, as known now or at any past moment")
+@RolesAllowed({Roles.ANALYST, Roles.AUDITOR})
 public class KpiResource {
 
     @Inject

@@ -1,5 +1,6 @@
 package com.kpiledger.web;
 
+import jakarta.annotation.security.RolesAllowed;
 import com.kpiledger.coreapi.history.EventHistoryView;
 import com.kpiledger.coreapi.lead.CaptureLeadCommand;
 import com.kpiledger.coreapi.lead.CloseDealCommand;
@@ -26,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Leads", description = "Commands from CRMs about leads, their qualification and deals, and their history")
+@RolesAllowed(Roles.CRM)
 public class LeadResource {
 
     @Inject
@@ -78,6 +80,7 @@ public class LeadResource {
     }
 
     @GET
+    @RolesAllowed(Roles.AUDITOR)
     @Path("/{leadId}/history")
     @Operation(summary = "Every event of the lead, oldest first", description = "With business time, recorded time, store position and the command that caused it")
     public EventHistoryView history(@PathParam("leadId") @Pattern(regexp = AggregateIds.ID_PATTERN) String leadId) {

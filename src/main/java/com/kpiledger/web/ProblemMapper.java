@@ -9,6 +9,9 @@ import com.kpiledger.coreapi.shared.InvalidCommandException;
 import com.kpiledger.coreapi.shared.LedgerException;
 import com.kpiledger.coreapi.shared.ReadModelRebuildingException;
 import com.kpiledger.coreapi.shared.UnknownEntityException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
@@ -17,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -46,6 +50,32 @@ public class ProblemMapper {
                 .sorted(Comparator.comparing(Problem.FieldError::field))
                 .toList();
         return problem(400, "invalid-request", "Invalid request", describe(errors), errors);
+    }
+
+    /**
+     * No credentials, or ones that do not verify. The challenge names bearer tokens, and basic credentials where the
+     * local users are enabled (dev mode), so that a browser asks for them.
+     */
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthenticated(RuntimeException e) {
+        boolean localUsers = ConfigProvider.getConfig().getOptionalValue("quarkus.http.auth.basic", Boolean.class)
+                .orElse(false);
+        Response.ResponseBuilder response = Response.status(401).type(Problem.MEDIA_TYPE)
+                .header("WWW-Authenticate", "Bearer realm=\"kpi-ledger\"")
+                .entity(new Problem(TYPE_PREFIX + "unauthenticated", "Unauthorized", 401,
+                        "Credentials are missing or do not verify: send a bearer token"
+                                + (localUsers ? " or the basic credentials of a local user" : ""), null));
+        if (localUsers) {
+            response.header("WWW-Authenticate", "Basic realm=\"kpi-ledger\"");
+        }
+        return response.build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return problem(403, "forbidden", "Forbidden", "Your roles do not allow this request. crm sends commands; "
+                + "analyst reads KPIs; auditor reads KPIs and histories, verifies and publishes snapshots; admin "
+                + "operates the read models", null);
     }
 
     @ServerExceptionMapper

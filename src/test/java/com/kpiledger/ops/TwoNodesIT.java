@@ -2,6 +2,7 @@ package com.kpiledger.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kpiledger.support.Tokens;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,6 +41,11 @@ class TwoNodesIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** The nodes verify bearer tokens with this pair's public key; the test signs with its private key. */
+    private static final KeyPair KEYS = Tokens.newKeyPair();
+    private static final String TOKEN = "Bearer " + Tokens.sign(KEYS.getPrivate(), "two-nodes-it", "operator",
+            List.of("crm", "analyst", "auditor", "admin"), Instant.now().plus(Duration.ofHours(2)));
 
     private static EmbeddedPostgres postgres;
     private static final List<Node> nodes = new ArrayList<>();
@@ -223,7 +230,9 @@ class TwoNodesIT {
                 "QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl,
                 "QUARKUS_DATASOURCE_USERNAME", "postgres",
                 "QUARKUS_DATASOURCE_PASSWORD", "postgres",
-                "KPI_LEDGER_NODE_ID", id));
+                "KPI_LEDGER_NODE_ID", id,
+                "MP_JWT_VERIFY_PUBLICKEY", Tokens.inline(KEYS),
+                "MP_JWT_VERIFY_ISSUER", "two-nodes-it"));
         builder.redirectErrorStream(true);
         builder.redirectOutput(logFile(id).toFile());
         return new Node(id, port, builder.start());
@@ -256,12 +265,14 @@ class TwoNodesIT {
     private static HttpResponse<String> send(Node node, String path, Map<String, Object> body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(node.url(path)))
                 .header("Content-Type", "application/json")
+                .header("Authorization", TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode get(Node node, String path) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(node.url(path)))
+                .header("Authorization", TOKEN)
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
