@@ -55,6 +55,10 @@ function format(value, kind, currency, signed = false) {
         case 'ratio':
             // kpi-spec §5: a ROAS of 10 is shown as 10:1
             return new Intl.NumberFormat(locale, {maximumFractionDigits: 2, ...sign}).format(value) + (signed ? '' : ':1');
+        case 'compact':
+            // axis labels: short, so that they fit beside a chart at phone width
+            return new Intl.NumberFormat(locale, currency
+                ? {style: 'currency', currency, notation: 'compact'} : {notation: 'compact'}).format(value);
         case 'points':
             return new Intl.NumberFormat(locale, {maximumFractionDigits: 2, ...sign}).format(value) + ' pp';
         default:
@@ -433,7 +437,7 @@ function renderMonths(monthly, nowMonthly) {
     chart('mql-sql', {
         tooltip: {trigger: 'axis'},
         legend: {top: 0},
-        grid: {left: 48, right: 56, top: 36, bottom: 28},
+        grid: {left: 8, right: 8, top: 48, bottom: 8, containLabel: true},
         xAxis: {type: 'category', data: months.map((m) => monthName(m.month))},
         yAxis: [
             {type: 'value', name: 'count', minInterval: 1},
@@ -462,9 +466,9 @@ function renderChannels(breakdown, nowBreakdown, currency) {
     chart('by-channel', {
         tooltip: {trigger: 'axis', valueFormatter: (v) => format(v, 'money', currency)},
         legend: {top: 0},
-        grid: {left: 72, right: 16, top: 36, bottom: 28},
+        grid: {left: 8, right: 16, top: 36, bottom: 8, containLabel: true},
         xAxis: {type: 'category', data: rows.map(channelName)},
-        yAxis: {type: 'value', axisLabel: {formatter: (v) => format(v, 'money', currency)}},
+        yAxis: {type: 'value', axisLabel: {formatter: (v) => format(v, 'compact', currency)}},
         series: [
             {name: 'CAC', type: 'bar', data: rows.map((r) => r.cac === null ? null : Number(r.cac))},
             {name: 'Average LTV', type: 'bar', data: rows.map((r) => r.avgLtv === null ? null : Number(r.avgLtv))},
@@ -479,7 +483,7 @@ function renderCampaigns(breakdown, nowBreakdown, currency) {
     const rows = breakdown.rows;
     chart('by-campaign', {
         tooltip: {trigger: 'axis', valueFormatter: (v) => format(v, 'ratio')},
-        grid: {left: 56, right: 16, top: 16, bottom: 28},
+        grid: {left: 8, right: 16, top: 16, bottom: 8, containLabel: true},
         xAxis: {type: 'category', data: rows.map(campaignName)},
         yAxis: {type: 'value', axisLabel: {formatter: (v) => format(v, 'ratio')}},
         series: [{name: 'ROAS', type: 'bar', data: rows.map((r) => r.roas === null ? null : Number(r.roas))}],
