@@ -142,10 +142,20 @@ class DashboardTest {
                 .contains("CampaignLaunchedEvent").contains("SpendCorrectedEvent");
         browser.findElement(By.cssSelector("#detail form button")).click();
 
-        // at phone width nothing needs a sideways scroll
+        // at phone width nothing needs a sideways scroll (the picture is kept under target/ for a look)
         browser.manage().window().setSize(new Dimension(390, 844));
         waitUntil(() -> (Boolean) js("return document.documentElement.scrollWidth <= window.innerWidth"));
+        Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", screenshot().getFileName()
+                .toString().replace(".png", "-phone.png")), StandardCopyOption.REPLACE_EXISTING);
         browser.manage().window().setSize(new Dimension(1280, 800));
+
+        // from the keyboard: the first Tab reaches the skip link, which leads to the figures
+        browser.get(dashboard + "?from=2031-01&to=2031-02&currency=NZD");
+        assertCardsMatch(Map.of("from", "2031-01-01", "to", "2031-03-01"));
+        browser.findElement(By.tagName("body")).sendKeys(Keys.TAB);
+        assertThat(browser.switchTo().activeElement().getText()).isEqualTo("Skip to the figures");
+        browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+        waitUntil(() -> "figures".equals(browser.switchTo().activeElement().getAttribute("id")));
     }
 
     // ---------- the page ----------
