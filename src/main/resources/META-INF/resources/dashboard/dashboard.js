@@ -361,8 +361,8 @@ function renderAsKnown(q, now, restatement, differing) {
 }
 
 /**
- * A table whose cells are marked where the figure as known then differs from today's; {@code columns} are
- * [header-less getter, kind] pairs, rows are matched to today's rows by {@code key}.
+ * A chart's numbers as a table, each cell marked where the figure as known then differs from today's. Columns are
+ * [getter, kind] pairs (a column without a kind is a label); rows are matched to today's rows by key.
  */
 function fillTable(figure, rows, nowRows, key, columns, currency, extra) {
     const body = document.querySelector(`#${figure} tbody`);

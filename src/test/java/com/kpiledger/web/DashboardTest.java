@@ -145,6 +145,7 @@ class DashboardTest {
         // at phone width nothing needs a sideways scroll (the picture is kept under target/ for a look)
         browser.manage().window().setSize(new Dimension(390, 844));
         waitUntil(() -> (Boolean) js("return document.documentElement.scrollWidth <= window.innerWidth"));
+        js("document.getElementById('figures').scrollIntoView()");
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target", screenshot().getFileName()
                 .toString().replace(".png", "-phone.png")), StandardCopyOption.REPLACE_EXISTING);
         browser.manage().window().setSize(new Dimension(1280, 800));
