@@ -98,19 +98,70 @@ class ApiError extends Error {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One API call; a 503 with Retry-After (a read model rebuilding or catching up) is retried a few times. */
+// ---------- credentials ----------
+
+/** The Authorization header for this tab's session (basic credentials of a local user, or a bearer token). */
+let authorization = sessionStorage.getItem('kpi-ledger.authorization');
+let signingIn = null;
+
+function base64(text) {
+    return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+}
+
+/** Asks once for credentials, however many calls were refused meanwhile; resolves when the user has given them. */
+function signIn(problem) {
+    if (!signingIn) {
+        const dialog = $('#sign-in');
+        const notice = $('#sign-in-problem');
+        notice.hidden = !problem;
+        notice.textContent = problem || '';
+        signingIn = new Promise((resolve) => {
+            $('#sign-in-form').onsubmit = (event) => {
+                event.preventDefault();
+                const token = $('#sign-in-token').value.trim();
+                authorization = token ? `Bearer ${token}`
+                    : `Basic ${base64(`${$('#sign-in-user').value}:${$('#sign-in-password').value}`)}`;
+                sessionStorage.setItem('kpi-ledger.authorization', authorization);
+                dialog.close();
+                signingIn = null;
+                resolve();
+            };
+        });
+        dialog.showModal();
+        $('#sign-in-user').focus();
+    }
+    return signingIn;
+}
+
+/**
+ * One API call; a 401 asks for credentials and tries again, a 503 with Retry-After (a read model rebuilding or
+ * catching up) is retried a few times. Credentials go in the header only: "omit" keeps the browser from answering
+ * the service's basic challenge with a login box of its own.
+ */
 async function api(path, params = {}, body = undefined) {
     const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== null && v !== undefined && v !== ''));
     for (let attempt = 1; ; attempt++) {
+        const headers = {'Accept': 'application/json'};
+        if (body) {
+            headers['Content-Type'] = 'application/json';
+        }
+        if (authorization) {
+            headers['Authorization'] = authorization;
+        }
         const response = await fetch(body ? path : `${path}?${query}`, {
             method: body ? 'POST' : 'GET',
-            headers: body ? {'Accept': 'application/json', 'Content-Type': 'application/json'} : {'Accept': 'application/json'},
+            headers,
+            credentials: 'omit',
             body: body ? JSON.stringify(body) : undefined,
         });
         const text = await response.text();
         const json = text ? parseJson(text) : null;
         if (response.ok) {
             return json;
+        }
+        if (response.status === 401 && attempt < 10) {
+            await signIn(authorization ? 'Those credentials were not accepted.' : null);
+            continue;
         }
         const retryAfter = Number(response.headers.get('Retry-After'));
         if (response.status === 503 && retryAfter > 0 && attempt < 10) {

@@ -86,6 +86,7 @@ class DashboardTest {
 
         // February alone, opened from a link
         browser.get(dashboard + "?from=2031-02&to=2031-02&currency=NZD");
+        signInAs("auditor");
         assertCardsMatch(Map.of("from", "2031-02-01", "to", "2031-03-01"));
         assertThat(card("spend").getText()).isEqualTo("NZ$3,300.50");
         assertThat(browser.findElement(By.cssSelector("[data-kpi=spend] .change")).getText())
@@ -160,6 +161,18 @@ class DashboardTest {
     }
 
     // ---------- the page ----------
+
+    /**
+     * The API refuses the page's first calls (no credentials yet), so it asks for them: a local user of the test
+     * profile, as in dev mode. They stay for the browser tab's session.
+     */
+    private void signInAs(String user) {
+        waitUntil(() -> browser.findElement(By.id("sign-in")).getAttribute("open") != null);
+        browser.findElement(By.id("sign-in-user")).sendKeys(user);
+        browser.findElement(By.id("sign-in-password")).sendKeys(user);
+        browser.findElement(By.cssSelector("#sign-in-form button[type=submit]")).click();
+        waitUntil(() -> browser.findElement(By.id("sign-in")).getAttribute("open") == null);
+    }
 
     private WebElement card(String kpi) {
         return browser.findElement(By.cssSelector("[data-kpi=" + kpi + "] .value"));
