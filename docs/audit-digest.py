@@ -4,12 +4,18 @@
     python3 docs/audit-digest.py BASE_URL POSITION KIND:ID...      e.g. campaign:spring-26 lead:lead-1
 
 Give every aggregate with events up to POSITION; the printed count must equal the verification's eventsRead.
-Numbers are kept exactly as the service wrote them (scale included). Needs only Python 3.
+Numbers are kept exactly as the service wrote them (scale included). Needs only Python 3. Credentials
+(docs/security.md): the local user auditor of dev mode, or a bearer token in KPI_LEDGER_TOKEN.
 """
+import base64
 import hashlib
 import json
+import os
 import sys
 import urllib.request
+
+AUTH = ('Bearer ' + os.environ['KPI_LEDGER_TOKEN'] if os.environ.get('KPI_LEDGER_TOKEN')
+        else 'Basic ' + base64.b64encode(b'auditor:auditor').decode())
 
 
 class Raw(str):
@@ -35,7 +41,8 @@ base, max_position, streams = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 events = []
 for stream in streams:
     kind, ident = stream.split(':', 1)
-    body = urllib.request.urlopen(f'{base}/api/{kind}s/{ident}/history').read()
+    request = urllib.request.Request(f'{base}/api/{kind}s/{ident}/history', headers={'Authorization': AUTH})
+    body = urllib.request.urlopen(request).read()
     for event in json.loads(body, parse_float=Raw, parse_int=Raw)['events']:
         event['package'] = kind
         events.append(event)

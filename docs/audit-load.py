@@ -1,11 +1,14 @@
 # Loads about 3,000 events of 2025 (8 campaigns, 1,200 leads, 600 spend lines) into a running KPI Ledger, 8 at a time.
 # Usage: python3 docs/audit-load.py [port]   (then bash docs/sample-month.sh, then follow docs/audit.md)
-import json, random, sys, http.client, concurrent.futures
+# Credentials (docs/security.md): the local user crm of dev mode, or a bearer token in KPI_LEDGER_TOKEN.
+import base64, json, os, random, sys, http.client, concurrent.futures
 random.seed(7)
 B = ("localhost", int(sys.argv[1]) if len(sys.argv) > 1 else 8080)
+AUTH = ("Bearer " + os.environ["KPI_LEDGER_TOKEN"] if os.environ.get("KPI_LEDGER_TOKEN")
+        else "Basic " + base64.b64encode(b"crm:crm").decode())
 def post(path, body):
     c = http.client.HTTPConnection(*B, timeout=30)
-    c.request("POST", path, json.dumps(body), {"Content-Type": "application/json"})
+    c.request("POST", path, json.dumps(body), {"Content-Type": "application/json", "Authorization": AUTH})
     r = c.getresponse(); r.read(); c.close(); return r.status
 camps = [f"gen-c{i}" for i in range(8)]
 for i, c in enumerate(camps):

@@ -15,16 +15,22 @@
 set -uo pipefail
 
 B=${1:-http://localhost:8080}
-# the local users of dev mode (docs/security.md); set CRM_USER / AUDITOR_USER to other name:password pairs
-CRM_USER=${CRM_USER:-crm:crm}
-AUDITOR_USER=${AUDITOR_USER:-auditor:auditor}
+# credentials (docs/security.md): the local users of dev mode (CRM_USER / AUDITOR_USER as name:password), or for a
+# production node a bearer token with the crm and auditor roles: KPI_LEDGER_TOKEN=$(bash docs/make-token.sh)
+if [ -n "${KPI_LEDGER_TOKEN:-}" ]; then
+    CRM_AUTH=(-H "Authorization: Bearer $KPI_LEDGER_TOKEN")
+    AUDITOR_AUTH=("${CRM_AUTH[@]}")
+else
+    CRM_AUTH=(-u "${CRM_USER:-crm:crm}")
+    AUDITOR_AUTH=(-u "${AUDITOR_USER:-auditor:auditor}")
+fi
 failures=0
 last_answer=
 
 # post PATH JSON: sends one command and prints "status  path  answer"
 post() {
     local path=$1 body=$2 response status
-    response=$(curl -sS -u "$CRM_USER" -X POST "$B$path" -H 'Content-Type: application/json' -H 'X-Source-System: sample-month' \
+    response=$(curl -sS "${CRM_AUTH[@]}" -X POST "$B$path" -H 'Content-Type: application/json' -H 'X-Source-System: sample-month' \
         -d "$body" -w '\n%{http_code}') || { echo "cannot reach $B" >&2; exit 2; }
     status=${response##*$'\n'}
     last_answer=${response%$'\n'*}
@@ -103,7 +109,7 @@ sleep 0.1   # the store keeps milliseconds: keep the correction's recorded time 
 post /api/campaigns/spring-26/spend/inv-1011/corrections '{"amount":2150.00,"reason":"credit note CN-88: invalid clicks refunded"}'
 if [[ $last_answer == *'"UNCHANGED"'* ]]; then
     # a re-run: the correction was recorded by an earlier run, so take the moment 1 ms before its recorded time
-    recorded=$(curl -sS -u "$AUDITOR_USER" "$B/api/campaigns/spring-26/history" \
+    recorded=$(curl -sS "${AUDITOR_AUTH[@]}" "$B/api/campaigns/spring-26/history" \
         | grep -o '"type":"SpendCorrectedEvent","businessTime":"[^"]*","recordedAt":"[^"]*"' | head -n 1 \
         | sed 's/.*"recordedAt":"\([^"]*\)"/\1/')
     if [[ -n $recorded ]]; then
