@@ -86,6 +86,9 @@ public class AxonConfiguration {
     ProjectionProcessors projectionProcessors;
 
     @Inject
+    DeadLetters deadLetters;
+
+    @Inject
     MeterRegistry meterRegistry;
 
     @ConfigProperty(name = "kpi-ledger.node-id")
@@ -171,7 +174,9 @@ public class AxonConfiguration {
                 .registerCommandHandler(c -> kpiSnapshots)
                 .registerQueryHandler(c -> restatements)
                 .registerQueryHandler(c -> projectionProcessors)
-                .registerCommandHandler(c -> projectionProcessors);
+                .registerCommandHandler(c -> projectionProcessors)
+                .registerQueryHandler(c -> deadLetters)
+                .registerCommandHandler(c -> deadLetters);
         EventProcessingConfigurer processing = configurer.eventProcessing()
                 .registerTokenStore(c -> JdbcTokenStore.builder()
                         .connectionProvider(connections)
@@ -192,6 +197,12 @@ public class AxonConfiguration {
                             // read positions from the token store) see it advance; Axon's default waits 5 s
                             .claimExtensionThreshold(1000)
                             .batchSize(batchSize));
+        }
+        // an event whose handler fails is parked with the later events of its aggregate; other aggregates flow on
+        for (String readModel : ProjectionProcessors.READ_MODELS) {
+            processing.registerDeadLetterQueue(readModel, c -> DeadLetters.queue(readModel, connections, c))
+                    .registerDeadLetteringEventHandlerInvokerConfiguration(readModel,
+                            (c, invoker) -> DeadLetters.configure(invoker, jta));
         }
         processing.registerEventHandler(c -> spendProjection)
                 .registerEventHandler(c -> funnelProjection);

@@ -9,6 +9,7 @@ import com.kpiledger.coreapi.shared.InvalidCommandException;
 import com.kpiledger.coreapi.shared.LedgerException;
 import com.kpiledger.coreapi.shared.ReadModelRebuildingException;
 import com.kpiledger.coreapi.shared.UnknownEntityException;
+import com.kpiledger.coreapi.shared.UnreadableEventException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
@@ -81,6 +82,9 @@ public class ProblemMapper {
         List<Problem.FieldError> errors = e.field() == null ? null : List.of(new Problem.FieldError(e.field(), e.getMessage()));
         if (e instanceof ConflictingCommandException) {
             return problem(409, "conflict", "Conflict", e.getMessage(), errors);
+        }
+        if (e instanceof UnreadableEventException) {
+            return problem(409, "unreadable-event", "Conflict", e.getMessage(), null);
         }
         if (e instanceof UnknownEntityException) {
             return problem(404, "not-found", "Not Found", e.getMessage(), errors);
