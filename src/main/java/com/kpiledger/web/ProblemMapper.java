@@ -211,6 +211,11 @@ public class ProblemMapper {
             if (t instanceof SQLTransientConnectionException) {
                 return true;
             }
+            // a connection of the transaction failed while the database went away, so Narayana aborted it and the
+            // next connection could not join: nothing was committed, and the same request may simply be sent again
+            if (t instanceof jakarta.transaction.RollbackException) {
+                return true;
+            }
             // 08: connection exceptions; 57P01-57P03: the server is shutting down, crashed, or not accepting yet
             if (t instanceof SQLException sql && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {

@@ -91,7 +91,7 @@ class CrashRecoveryIT {
                             """.formatted(dealId));
                     ledger.add(new Sent("lead:" + leadId, dealId, deal.status()));
                     if (captured.status() < 0 || deal.status() < 0) {
-                        sleep(100);
+                        sleep(250);
                     }
                 }
             }, "crash-client-" + c);
@@ -151,7 +151,10 @@ class CrashRecoveryIT {
             assertThat(stream.getValue()).as("no gap in " + stream.getKey())
                     .containsExactlyElementsOf(LongStream.range(0, stream.getValue().size()).boxed().toList());
         }
-        long unacknowledgedStored = ledger.stream().filter(sent -> sent.status() != 200 && sent.status() != 201)
+        // deals have ids of their own (captures repeat per lead): those sent but not acknowledged may be stored, once
+        List<Sent> unacknowledgedDeals = ledger.stream().filter(sent -> sent.factId().startsWith("deal-"))
+                .filter(sent -> sent.status() != 200 && sent.status() != 201 && sent.status() != 404).toList();
+        long unacknowledgedStored = unacknowledgedDeals.stream()
                 .filter(sent -> facts.containsKey(sent.stream() + "|" + sent.factId())).count();
 
         await(Duration.ofSeconds(90), () -> {
@@ -174,10 +177,11 @@ class CrashRecoveryIT {
         }
         assertThat(acknowledged).as("the driver got work through between the kills").isGreaterThan(KILLS * 10);
         System.out.printf("CrashRecoveryIT (seed %d): %d SIGKILLs after %s ms of traffic each; %d commands sent, "
-                        + "answers %s; %d acknowledged, each stored exactly once; %d unacknowledged ones stored "
-                        + "(once); %d streams without a sequence gap; summary and funnel match the fold%n",
-                SEED, KILLS, killedAfterMillis, ledger.size(), statuses, acknowledged, unacknowledgedStored,
-                sequences.size());
+                        + "answers %s (-1: no connection, the service was down); %d acknowledged, each stored exactly "
+                        + "once; of %d unacknowledged deals %d were stored (once); %d streams without a sequence "
+                        + "gap; summary and funnel match the fold%n",
+                SEED, KILLS, killedAfterMillis, ledger.size(), statuses, acknowledged, unacknowledgedDeals.size(),
+                unacknowledgedStored, sequences.size());
     }
 
     private static void sleep(long millis) {
