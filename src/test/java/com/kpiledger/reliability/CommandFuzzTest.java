@@ -72,8 +72,17 @@ class CommandFuzzTest {
                 stored++;
             }
         }
+        // whatever was accepted, the read models can store: both catch up with the head, none stops in ERROR
+        long head = store.headPosition();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            List<Map<String, Object>> views = given().get("/api/admin/projections").then().statusCode(200)
+                    .extract().jsonPath().getList("$");
+            return views.stream().allMatch(view -> "RUNNING".equals(view.get("state"))
+                    && ((Number) view.get("position")).longValue() >= head);
+        });
         System.out.printf("CommandFuzzTest: %d generated requests (seed %d) over %d endpoints: answers %s; 0 × 5xx; "
-                + "store head unchanged on every 4xx; %d accepted requests stored events%n",
+                + "store head unchanged on every 4xx; %d accepted requests stored events, which both read models "
+                + "applied%n",
                 CASES, SEED, endpoints.size(), statuses, stored);
     }
 
@@ -99,6 +108,23 @@ class CommandFuzzTest {
                 {"stage":"MQL","qualifiedAt":"2026-03-04T10:00:00Z"}
                 """).then().statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", org.hamcrest.Matchers.equalTo("leadId"));
+    }
+
+    @Test
+    void aBusinessTimeOutsideTheYears1900To9999IsA400() {
+        String leadId = Api.uniqueId("fuzz-time");
+        long headBefore = store.headPosition();
+        for (String capturedAt : List.of("\"1899-12-31T23:59:59Z\"", "\"+10000-01-01T00:00:00Z\"",
+                "\"-169104627-01-01T00:00:00Z\"", "-5336346264000", "253402300800")) {
+            Api.post("/api/leads", """
+                    {"leadId":"%s","channel":"email","capturedAt":%s}
+                    """.formatted(leadId, capturedAt)).then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", org.hamcrest.Matchers.equalTo("capturedAt"));
+        }
+        Api.post("/api/campaigns", """
+                {"campaignId":"%s","name":"Old","channel":"email","currency":"EUR","launchedOn":"1899-12-31"}
+                """.formatted(leadId)).then().statusCode(400).body("errors[0].field", org.hamcrest.Matchers.equalTo("launchedOn"));
+        assertThat(store.headPosition()).isEqualTo(headBefore);
     }
 
     private static List<Endpoint> endpoints(String campaignId, String leadId) {
