@@ -1,9 +1,12 @@
 package com.kpiledger.audit;
 
+import com.kpiledger.coreapi.shared.UnreadableEventException;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.UnknownSerializedType;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -50,9 +53,10 @@ final class EventReplay {
                 if (recordedUntil != null && event.getTimestamp().isAfter(recordedUntil)) {
                     continue;
                 }
-                facts.apply(event.getPayload(), event.getTimestamp());
+                Object payloadObject = readablePayload(event, position);
+                facts.apply(payloadObject, event.getTimestamp());
                 read++;
-                SerializedObject<byte[]> payload = serializer.serialize(event.getPayload(), byte[].class);
+                SerializedObject<byte[]> payload = serializer.serialize(payloadObject, byte[].class);
                 digest.update((position + "|" + event.getIdentifier() + "|" + event.getPayloadType().getName() + "|"
                         + event.getTimestamp() + "|").getBytes(StandardCharsets.UTF_8));
                 digest.update(payload.getData());
@@ -60,6 +64,35 @@ final class EventReplay {
             }
         }
         return new Result(facts, read, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    /**
+     * The event's payload, or a refusal naming the event when it cannot be read: a fold that skipped it would be a
+     * figure of a history that never was, and one that failed with a bare deserialization error would name nothing.
+     */
+    private static Object readablePayload(TrackedEventMessage<?> event, long position) {
+        String stream = event instanceof DomainEventMessage<?> domain ? domain.getAggregateIdentifier() : "-";
+        Object payload;
+        try {
+            payload = event.getPayload();
+        } catch (RuntimeException e) {
+            throw new UnreadableEventException(position, event.getIdentifier(), stream,
+                    e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
+        }
+        if (payload instanceof UnknownSerializedType unknown) {
+            throw new UnreadableEventException(position, event.getIdentifier(), stream,
+                    "unknown event type " + unknown.serializedType().getName());
+        }
+        return payload;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int end = message.indexOf('\n');
+        String line = end < 0 ? message : message.substring(0, end);
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 
     private static MessageDigest sha256() {

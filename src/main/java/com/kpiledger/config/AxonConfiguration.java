@@ -92,6 +92,9 @@ public class AxonConfiguration {
     ReadModelFailures readModelFailures;
 
     @Inject
+    DeadLetters deadLetters;
+
+    @Inject
     MeterRegistry meterRegistry;
 
     @ConfigProperty(name = "kpi-ledger.node-id")
@@ -178,7 +181,9 @@ public class AxonConfiguration {
                 .registerQueryHandler(c -> restatements)
                 .registerQueryHandler(c -> projectionProcessors)
                 .registerQueryHandler(c -> clusterNodes)
-                .registerCommandHandler(c -> projectionProcessors);
+                .registerCommandHandler(c -> projectionProcessors)
+                .registerQueryHandler(c -> deadLetters)
+                .registerCommandHandler(c -> deadLetters);
         EventProcessingConfigurer processing = configurer.eventProcessing()
                 .registerTokenStore(c -> JdbcTokenStore.builder()
                         .connectionProvider(connections)
@@ -200,6 +205,12 @@ public class AxonConfiguration {
                             .claimExtensionThreshold(1000)
                             .batchSize(batchSize));
             processing.registerHandlerInterceptor(readModel, c -> readModelFailures.recorderFor(readModel));
+        }
+        // an event whose handler fails is parked with the later events of its aggregate; other aggregates flow on
+        for (String readModel : ProjectionProcessors.READ_MODELS) {
+            processing.registerDeadLetterQueue(readModel, c -> DeadLetters.queue(readModel, connections, c))
+                    .registerDeadLetteringEventHandlerInvokerConfiguration(readModel,
+                            (c, invoker) -> DeadLetters.configure(invoker, jta));
         }
         processing.registerEventHandler(c -> spendProjection)
                 .registerEventHandler(c -> funnelProjection);

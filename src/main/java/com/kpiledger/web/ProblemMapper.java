@@ -9,6 +9,7 @@ import com.kpiledger.coreapi.shared.InvalidCommandException;
 import com.kpiledger.coreapi.shared.LedgerException;
 import com.kpiledger.coreapi.shared.ReadModelRebuildingException;
 import com.kpiledger.coreapi.shared.UnknownEntityException;
+import com.kpiledger.coreapi.shared.UnreadableEventException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -111,6 +112,9 @@ public class ProblemMapper {
         List<Problem.FieldError> errors = e.field() == null ? null : List.of(new Problem.FieldError(e.field(), e.getMessage()));
         if (e instanceof ConflictingCommandException) {
             return problem(409, "conflict", "Conflict", e.getMessage(), errors);
+        }
+        if (e instanceof UnreadableEventException) {
+            return problem(409, "unreadable-event", "Conflict", e.getMessage(), null);
         }
         if (e instanceof UnknownEntityException) {
             return problem(404, "not-found", "Not Found", e.getMessage(), errors);
@@ -237,7 +241,14 @@ public class ProblemMapper {
             if (t instanceof SQLTransientConnectionException) {
                 return true;
             }
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+            // a connection of the transaction failed while the database went away, so Narayana aborted it and the
+            // next connection could not join: nothing was committed, and the same request may simply be sent again
+            if (t instanceof jakarta.transaction.RollbackException) {
+                return true;
+            }
+            // 08: connection exceptions; 57P01-57P03: the server is shutting down, crashed, or not accepting yet
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
                 return true;
             }
         }

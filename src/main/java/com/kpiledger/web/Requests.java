@@ -33,14 +33,14 @@ final class Requests {
             @NotBlank @Size(max = 200) String name,
             @NotBlank @Size(max = 64) String channel,
             @NotNull @IsoCurrency String currency,
-            @NotNull LocalDate launchedOn) {
+            @NotNull @BusinessTime LocalDate launchedOn) {
     }
 
     record RecordSpend(
             @NotNull @Pattern(regexp = AggregateIds.ID_PATTERN, message = ID_MESSAGE) String spendId,
             @NotNull @DecimalMin(value = "0", inclusive = false) @Digits(integer = 15, fraction = 4) BigDecimal amount,
             @NotNull @IsoCurrency String currency,
-            @NotNull LocalDate spentOn,
+            @NotNull @BusinessTime LocalDate spentOn,
             @NotNull CostType costType) {
     }
 
@@ -49,20 +49,20 @@ final class Requests {
             @NotBlank @Size(max = 500) String reason) {
     }
 
-    record EndCampaign(@NotNull LocalDate endedOn) {
+    record EndCampaign(@NotNull @BusinessTime LocalDate endedOn) {
     }
 
     record CaptureLead(
             @NotNull @Pattern(regexp = AggregateIds.ID_PATTERN, message = ID_MESSAGE) String leadId,
             @Pattern(regexp = AggregateIds.ID_PATTERN, message = ID_MESSAGE) String campaignId,
             @Size(max = 64) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String channel,
-            @NotNull Instant capturedAt) {
+            @NotNull @BusinessTime Instant capturedAt) {
     }
 
-    record QualifyLead(@NotNull Stage stage, @NotNull Instant qualifiedAt) {
+    record QualifyLead(@NotNull Stage stage, @NotNull @BusinessTime Instant qualifiedAt) {
     }
 
-    record DisqualifyLead(@NotBlank @Size(max = 500) String reason, @NotNull Instant disqualifiedAt) {
+    record DisqualifyLead(@NotBlank @Size(max = 500) String reason, @NotNull @BusinessTime Instant disqualifiedAt) {
     }
 
     record CloseDeal(
@@ -71,6 +71,6 @@ final class Requests {
             @NotNull @DecimalMin("0") @Digits(integer = 15, fraction = 4) BigDecimal amount,
             @NotNull @IsoCurrency String currency,
             @NotNull @DecimalMin("0") @DecimalMax("1") @Digits(integer = 1, fraction = 6) BigDecimal grossMargin,
-            @NotNull Instant closedAt) {
+            @NotNull @BusinessTime Instant closedAt) {
     }
 }

@@ -200,7 +200,10 @@ class RolesTest {
                 new Call("GET", "/api/audit/restatements", auditor, "/api/audit/restatements",
                         Map.of("from", "2026-03-01", "to", "2026-04-01", "earlier", "2020-01-01T00:00:00Z"), null),
                 new Call("GET", "/api/admin/projections", admin, "/api/admin/projections", null, null),
-                new Call("GET", "/api/admin/nodes", admin, "/api/admin/nodes", null, null)));
+                new Call("GET", "/api/admin/nodes", admin, "/api/admin/nodes", null, null),
+                new Call("GET", "/api/admin/dead-letters", admin, "/api/admin/dead-letters", null, null),
+                new Call("POST", "/api/admin/dead-letters/{readModel}/retry", admin,
+                        "/api/admin/dead-letters/spend/retry", null, null)));
         String snapshotId = given().contentType(ContentType.JSON).body(question).post("/api/audit/snapshots")
                 .then().statusCode(201).extract().path("snapshotId");
         calls.add(new Call("GET", "/api/audit/snapshots/{snapshotId}", auditor, "/api/audit/snapshots/" + snapshotId,

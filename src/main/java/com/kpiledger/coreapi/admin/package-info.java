@@ -1,2 +1,2 @@
-/** Operations on the service itself: read-model status and rebuilds. */
+/** Operations on the service itself: read-model status, rebuilds and dead letters. */
 package com.kpiledger.coreapi.admin;

@@ -7,6 +7,7 @@ import com.kpiledger.coreapi.lead.LeadDisqualifiedEvent;
 import com.kpiledger.coreapi.lead.LeadQualifiedEvent;
 import com.kpiledger.coreapi.lead.Stage;
 import com.kpiledger.query.Positions;
+import com.kpiledger.query.UnknownEventType;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.axonframework.config.ProcessingGroup;
@@ -15,6 +16,7 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.annotation.MessageIdentifier;
+import org.axonframework.serialization.UnknownSerializedType;
 
 import java.time.Instant;
 
@@ -90,6 +92,12 @@ public class FunnelProjection {
             TrackingToken token) {
         enter(LeadRow.findById(event.leadId()), eventId, FunnelStage.CUSTOMER, event.acquiredAt(), false, token,
                 recordedAt);
+    }
+
+    /** Never skipped: parked with its aggregate's later events (see {@link UnknownEventType}). */
+    @EventHandler
+    void on(UnknownSerializedType unknown) {
+        throw new UnknownEventType(unknown);
     }
 
     @ResetHandler

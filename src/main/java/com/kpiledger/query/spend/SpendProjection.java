@@ -8,12 +8,14 @@ import com.kpiledger.coreapi.campaign.SpendRecordedEvent;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.kpiledger.query.Positions;
+import com.kpiledger.query.UnknownEventType;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.annotation.MessageIdentifier;
+import org.axonframework.serialization.UnknownSerializedType;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -66,6 +68,12 @@ public class SpendProjection {
             TrackingToken token) {
         persistFact(eventId, event.campaignId(), event.spendId(), event.costType(), event.spentOn(),
                 event.amount().subtract(event.previousAmount()), event.currency(), true, token, recordedAt);
+    }
+
+    /** Never skipped: parked with its aggregate's later events (see {@link UnknownEventType}). */
+    @EventHandler
+    void on(UnknownSerializedType unknown) {
+        throw new UnknownEventType(unknown);
     }
 
     @ResetHandler
