@@ -70,4 +70,11 @@ class ArchitectureTest {
             .that().resideOutsideOfPackage("com.kpiledger.demo..")
             .should().dependOnClassesThat().resideInAPackage("com.kpiledger.demo..")
             .because("the service works the same without its demo data");
+
+    @ArchTest
+    static final ArchRule ingestOnlySendsCommands = noClasses()
+            .that().resideInAPackage("com.kpiledger.ingest..")
+            .should().dependOnClassesThat().resideInAnyPackage("com.kpiledger.command..", "com.kpiledger.query..",
+                    "com.kpiledger.audit..", "com.kpiledger.web..", "com.kpiledger.config..", "com.kpiledger.demo..")
+            .because("bulk ingest is the command gateway in chunked transactions, nothing more");
 }
