@@ -63,6 +63,7 @@ public final class CrmHistory implements Iterator<Object> {
             List.of("no budget", "wrong segment", "unresponsive", "competitor chosen", "duplicate contact");
 
     private final HistoryTier tier;
+    private final String idPrefix;
     private final Random random;
     private final List<CampaignPlan> campaigns = new ArrayList<>();
     private final int[] activeCampaignsByDay = new int[DAYS];
@@ -85,8 +86,14 @@ public final class CrmHistory implements Iterator<Object> {
     }
 
     public CrmHistory(HistoryTier tier, long seed) {
+        this(tier, seed, "");
+    }
+
+    /** With every CRM id prefixed, so that several histories can share one store (the benchmark's phases). */
+    public CrmHistory(HistoryTier tier, long seed, String idPrefix) {
         this.tier = tier;
         this.random = new Random(seed);
+        this.idPrefix = idPrefix;
         planCampaigns();
     }
 
@@ -125,7 +132,7 @@ public final class CrmHistory implements Iterator<Object> {
             int launchDay = i < tier.campaigns / 5 ? 0 : random.nextInt(300);
             int endDay = launchDay + 60 + random.nextInt(306);
             String currency = random.nextInt(10) == 0 ? "USD" : "EUR";
-            CampaignPlan plan = new CampaignPlan("cmp-%05d".formatted(i + 1), pick(CHANNELS), currency, launchDay, endDay);
+            CampaignPlan plan = new CampaignPlan(idPrefix + "cmp-%05d".formatted(i + 1), pick(CHANNELS), currency, launchDay, endDay);
             campaigns.add(plan);
             for (int day = launchDay; day < Math.min(endDay, DAYS); day++) {
                 activeCampaignsByDay[day]++;
@@ -165,7 +172,7 @@ public final class CrmHistory implements Iterator<Object> {
     }
 
     private void spend(CampaignPlan campaign, int day) {
-        String spendId = "sp-%08d".formatted(++spendLines);
+        String spendId = idPrefix + "sp-%08d".formatted(++spendLines);
         CostType costType = costType();
         long cents = costType == CostType.MEDIA ? 5_000 + random.nextInt(195_000) : 20_000 + random.nextInt(780_000);
         BigDecimal amount = BigDecimal.valueOf(cents, 2);
@@ -190,7 +197,7 @@ public final class CrmHistory implements Iterator<Object> {
     }
 
     private void lead(CampaignPlan campaign, Instant capturedAt) {
-        String leadId = "ld-%07d".formatted(++leads);
+        String leadId = idPrefix + "ld-%07d".formatted(++leads);
         Instant captureDelivered = capturedAt.plusSeconds(1 + random.nextInt(600));
         if (random.nextInt(100) < 10) {
             captureDelivered = captureDelivered.plus(Duration.ofHours(6 + random.nextInt(42)));
@@ -267,7 +274,7 @@ public final class CrmHistory implements Iterator<Object> {
             double size = Math.pow(random.nextDouble(), 2);
             BigDecimal amount = BigDecimal.valueOf(500_000 + Math.round(size * 24_500_000), 2);
             BigDecimal margin = BigDecimal.valueOf(20 + random.nextInt(41), 2);
-            deliverAfter(deliveryOf(at), new CloseDealCommand(leadId, "dl-%07d".formatted(++deals), outcome, amount,
+            deliverAfter(deliveryOf(at), new CloseDealCommand(leadId, idPrefix + "dl-%07d".formatted(++deals), outcome, amount,
                     currency, margin, at, SOURCE));
         }
 
