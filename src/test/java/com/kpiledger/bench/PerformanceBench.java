@@ -90,14 +90,21 @@ class PerformanceBench {
             password = "postgres";
         }
         try {
+            // the table is written after every phase, so that a run stopped early still leaves what it measured
             startService();
             singleCommandIngest();
+            write();
             projectionLagUnderLoad();
+            write();
             Instant midBulk = bulkIngest();
+            write();
             kpiQueries(midBulk);
+            write();
             verification();
+            write();
             rebuild();
             serviceMemory();
+            write();
             stopService();
             databaseCeiling();
             write();
