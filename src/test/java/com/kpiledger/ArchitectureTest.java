@@ -57,4 +57,24 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(
                     "com.kpiledger.query..", "com.kpiledger.web..", "com.kpiledger.config..")
             .because("the write side decides from its own events only");
+
+    @ArchTest
+    static final ArchRule demoDataTalksToTheServiceOnlyThroughGatewaysAndCoreapi = noClasses()
+            .that().resideInAPackage("com.kpiledger.demo..")
+            .should().dependOnClassesThat().resideInAnyPackage("com.kpiledger.command..", "com.kpiledger.query..",
+                    "com.kpiledger.audit..", "com.kpiledger.web..", "com.kpiledger.config..")
+            .because("demo data is what a CRM would send: commands through the gateway, nothing else");
+
+    @ArchTest
+    static final ArchRule nothingDependsOnDemoData = noClasses()
+            .that().resideOutsideOfPackage("com.kpiledger.demo..")
+            .should().dependOnClassesThat().resideInAPackage("com.kpiledger.demo..")
+            .because("the service works the same without its demo data");
+
+    @ArchTest
+    static final ArchRule ingestOnlySendsCommands = noClasses()
+            .that().resideInAPackage("com.kpiledger.ingest..")
+            .should().dependOnClassesThat().resideInAnyPackage("com.kpiledger.command..", "com.kpiledger.query..",
+                    "com.kpiledger.audit..", "com.kpiledger.web..", "com.kpiledger.config..", "com.kpiledger.demo..")
+            .because("bulk ingest is the command gateway in chunked transactions, nothing more");
 }

@@ -186,6 +186,9 @@ class RolesTest {
                 new Call("POST", "/api/leads/{leadId}/disqualifications", crm,
                         "/api/leads/" + dropped + "/disqualifications", null,
                         "{\"reason\":\"no budget\",\"disqualifiedAt\":\"2026-03-06T10:00:00Z\"}"),
+                new Call("POST", "/api/commands/batch", crm, "/api/commands/batch", null,
+                        "{\"commands\":[{\"type\":\"CaptureLead\",\"leadId\":\"" + lead + "-b\",\"campaignId\":\""
+                                + c + "\",\"capturedAt\":\"2026-03-07T10:00:00Z\"}]}"),
                 new Call("POST", "/api/campaigns/{campaignId}/end", crm, "/api/campaigns/" + c + "/end", null,
                         "{\"endedOn\":\"2026-03-31\"}"),
                 new Call("GET", "/api/campaigns/{campaignId}/history", auditor, "/api/campaigns/" + c + "/history",

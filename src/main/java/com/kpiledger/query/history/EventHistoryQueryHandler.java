@@ -2,6 +2,7 @@ package com.kpiledger.query.history;
 
 import com.kpiledger.coreapi.history.EventHistoryView;
 import com.kpiledger.coreapi.history.FetchEventHistoryQuery;
+import com.kpiledger.coreapi.history.FindStoreHeadQuery;
 import com.kpiledger.coreapi.history.FindStreamPositionQuery;
 import com.kpiledger.coreapi.history.RecordedEventView;
 import com.kpiledger.coreapi.shared.AggregateIds;
@@ -35,6 +36,8 @@ public class EventHistoryQueryHandler {
     private static final String LAST_POSITION_SQL =
             "SELECT MAX(globalIndex) FROM DomainEventEntry WHERE aggregateIdentifier = ?";
 
+    private static final String HEAD_SQL = "SELECT MAX(globalIndex) FROM DomainEventEntry";
+
     private final EventStorageEngine storageEngine;
     private final ConnectionProvider connections;
     private final TransactionManager transactionManager;
@@ -57,17 +60,29 @@ public class EventHistoryQueryHandler {
     @QueryHandler
     public Long handle(FindStreamPositionQuery query) {
         String streamId = streamId(query.kind(), query.id());
+        return maxPosition(LAST_POSITION_SQL, streamId);
+    }
+
+    @QueryHandler
+    public Long handle(FindStoreHeadQuery query) {
+        return maxPosition(HEAD_SQL, null);
+    }
+
+    /** -1 when there is no event to take the maximum of. */
+    private long maxPosition(String sql, String streamId) {
         return transactionManager.fetchInTransaction(() -> {
             try (Connection connection = connections.getConnection();
-                 PreparedStatement statement = connection.prepareStatement(LAST_POSITION_SQL)) {
-                statement.setString(1, streamId);
+                 PreparedStatement statement = connection.prepareStatement(sql)) {
+                if (streamId != null) {
+                    statement.setString(1, streamId);
+                }
                 try (ResultSet rows = statement.executeQuery()) {
                     rows.next();
                     long position = rows.getLong(1);
                     return rows.wasNull() ? -1L : position;
                 }
             } catch (SQLException e) {
-                throw new IllegalStateException("Could not read the position of " + streamId, e);
+                throw new IllegalStateException("Could not read a store position" + (streamId == null ? "" : " of " + streamId), e);
             }
         });
     }
