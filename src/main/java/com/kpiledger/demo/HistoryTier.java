@@ -10,7 +10,7 @@ public enum HistoryTier {
     S(5_000, 10_000, 50),
     /** 50k leads, 100k spend lines, ≈ 5k deals: 199,624 events (estimated ≈ 0.3M). */
     M(50_000, 100_000, 500),
-    /** 1M leads, 2M spend lines, ≈ 100k deals (estimated ≈ 5M events; not generated end to end yet). */
+    /** 1M leads, 2M spend lines, ≈ 100k deals: 3,960,592 commands, generated in 18 s within a 64 MB heap (estimated ≈ 5M events). */
     L(1_000_000, 2_000_000, 10_000);
 
     final int leads;
