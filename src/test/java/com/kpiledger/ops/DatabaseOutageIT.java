@@ -48,7 +48,7 @@ class DatabaseOutageIT {
         dataDirectory = Files.createTempDirectory("kpi-ledger-outage-pg");
         postgresPort = ServiceProcess.freePort();
         postgres = startPostgres();
-        proxy = new TcpProxy(ServiceProcess.freePort(), postgresPort);
+        proxy = new TcpProxy(postgresPort);
         service = new ServiceProcess("outage-node",
                 "jdbc:postgresql://localhost:" + proxy.port() + "/postgres");
         service.start();
@@ -120,6 +120,39 @@ class DatabaseOutageIT {
                         + "%d-%d ms; readiness DOWN after %s ms; ready again %s ms after restore; %d acknowledged "
                         + "commands stored once%n", CUTS, refused, Collections.min(answerMillis),
                 Collections.max(answerMillis), downMillis, recoveryMillis, acknowledged.size());
+    }
+
+    /**
+     * Packets dropped, no reset: without a socket timeout a statement would wait for the operating system's TCP
+     * timeout. The production profile sets the driver's socketTimeout (30 s) and loginTimeout (10 s).
+     */
+    @Test
+    void aSilentNetworkAnswers503WithinTheSocketTimeoutAndHeals() throws Exception {
+        List<String> acknowledged = new ArrayList<>();
+        acknowledged.add(capture("silent-before", 201));
+
+        proxy.silence();
+        long silencedAt = System.nanoTime();
+        ServiceProcess.Answer answer = service.post("/api/leads", lead("silent-during"));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(503);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.millis()).as("bounded by the socket timeout").isLessThan(45_000);
+        await(Duration.ofSeconds(120), () -> service.status("/q/health/ready") == 503, "readiness DOWN");
+        long downMillis = (System.nanoTime() - silencedAt) / 1_000_000;
+        assertThat(service.status("/q/health/live")).isEqualTo(200);
+
+        long restoredAt = System.nanoTime();
+        proxy.restore();
+        await(Duration.ofSeconds(120), () -> service.status("/q/health/ready") == 200, "readiness UP again");
+        long recoveryMillis = (System.nanoTime() - restoredAt) / 1_000_000;
+        acknowledged.add(capture("silent-after", 201));
+
+        assertEachStoredOnce(acknowledged);
+        assertThat(countEvents("lead:silent-during")).isZero();
+        assertReadModelsMatchTheEvents();
+        System.out.printf("DatabaseOutageIT: silent network (no reset): a command answered 503 problem+json after "
+                + "%d ms; readiness DOWN after %d ms; ready again %d ms after the network returned%n",
+                answer.millis(), downMillis, recoveryMillis);
     }
 
     @Test

@@ -11,69 +11,76 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP proxy between the service and its database, so that a test can cut the network (every open connection is
- * reset and new ones are refused) and restore it, without touching either side.
+ * A TCP proxy between the service and its database, so that a test can cut the network (every connection is reset,
+ * new ones too), silence it (connections stay open but no byte passes and no reset comes, as when packets are
+ * dropped) and restore it, without touching either side. The listening port stays bound throughout, so that no other
+ * process can take it while the network is down.
  */
 final class TcpProxy implements AutoCloseable {
 
-    private final int port;
+    private enum Mode { FORWARD, CUT, SILENT }
+
     private final int targetPort;
+    private final ServerSocket listener;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-    private volatile ServerSocket listener;
+    private volatile Mode mode = Mode.FORWARD;
 
-    TcpProxy(int port, int targetPort) throws IOException {
-        this.port = port;
+    TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
-        restore();
-    }
-
-    int port() {
-        return port;
-    }
-
-    /** Opens the listening port again. */
-    synchronized void restore() throws IOException {
-        if (listener != null) {
-            return;
-        }
-        ServerSocket server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        listener = server;
-        Thread acceptor = new Thread(() -> accept(server), "proxy-accept-" + port);
+        listener = new ServerSocket();
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        Thread acceptor = new Thread(this::accept, "proxy-accept-" + listener.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    /** Refuses new connections and resets every open one. */
-    synchronized void cut() throws IOException {
-        ServerSocket server = listener;
-        listener = null;
-        if (server != null) {
-            server.close();
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Resets every open connection, and every new one until {@link #restore()}. */
+    synchronized void cut() {
+        mode = Mode.CUT;
+        resetAll();
+    }
+
+    /** Keeps every connection open, old and new, but passes nothing and resets nothing, until {@link #restore()}. */
+    synchronized void silence() {
+        mode = Mode.SILENT;
+    }
+
+    /** Forwards again; connections that were silenced are reset, as a real network's peers would time them out. */
+    synchronized void restore() {
+        if (mode == Mode.SILENT) {
+            resetAll();
         }
+        mode = Mode.FORWARD;
+    }
+
+    private void resetAll() {
         for (Socket socket : sockets) {
-            try {
-                socket.setSoLinger(true, 0);
-                socket.close();
-            } catch (IOException ignored) {
-                // already closed
-            }
+            reset(socket);
         }
         sockets.clear();
     }
 
-    private void accept(ServerSocket server) {
-        while (!server.isClosed()) {
+    private void accept() {
+        while (!listener.isClosed()) {
             try {
-                Socket client = server.accept();
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                sockets.add(client);
-                sockets.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
-            } catch (IOException closed) {
-                // the listener was closed by cut(), or the database refused: the client sees a reset
+                Socket client = listener.accept();
+                switch (mode) {
+                    case CUT -> reset(client);
+                    case SILENT -> sockets.add(client);
+                    default -> {
+                        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                        sockets.add(client);
+                        sockets.add(upstream);
+                        pump(client, upstream);
+                        pump(upstream, client);
+                    }
+                }
+            } catch (IOException closedOrRefused) {
+                // the proxy was closed, or the database refused: the client sees a reset
             }
         }
     }
@@ -84,14 +91,17 @@ final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                    if (mode != Mode.FORWARD) {
+                        continue;
+                    }
                     out.write(buffer, 0, read);
                     out.flush();
                 }
             } catch (IOException ignored) {
                 // one side went away
             } finally {
-                closeQuietly(from);
-                closeQuietly(to);
+                reset(from);
+                reset(to);
                 sockets.remove(from);
                 sockets.remove(to);
             }
@@ -100,8 +110,9 @@ final class TcpProxy implements AutoCloseable {
         thread.start();
     }
 
-    private static void closeQuietly(Socket socket) {
+    private static void reset(Socket socket) {
         try {
+            socket.setSoLinger(true, 0);
             socket.close();
         } catch (IOException ignored) {
             // already closed
@@ -110,6 +121,7 @@ final class TcpProxy implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        cut();
+        listener.close();
+        resetAll();
     }
 }
