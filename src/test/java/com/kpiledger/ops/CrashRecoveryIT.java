@@ -156,24 +156,7 @@ class CrashRecoveryIT {
         long unacknowledgedStored = unacknowledgedDeals.stream()
                 .filter(sent -> facts.containsKey(sent.stream() + "|" + sent.factId())).count();
 
-        await(Duration.ofSeconds(90), () -> {
-            ServiceProcess.Answer projections = service.get("/api/admin/projections");
-            if (projections.status() != 200) {
-                return false;
-            }
-            for (JsonNode view : projections.json()) {
-                if (view.get("lag").asLong() != 0 || !"RUNNING".equals(view.get("state").asText())) {
-                    return false;
-                }
-            }
-            return true;
-        }, "read models caught up");
-        for (String kpi : List.of("summary", "funnel")) {
-            ServiceProcess.Answer verification = service.post("/api/audit/verifications",
-                    "{\"kpi\":\"" + kpi + "\",\"from\":\"2030-01-01\",\"to\":\"2030-02-01\"}");
-            assertThat(verification.status()).as(verification.body()).isEqualTo(200);
-            assertThat(verification.json().get("match").asBoolean()).as(kpi + " " + verification.body()).isTrue();
-        }
+        service.assertReadModelsMatchTheEvents(Duration.ofSeconds(90));
         assertThat(acknowledged).as("the driver got work through between the kills").isGreaterThan(KILLS * 10);
         System.out.printf("CrashRecoveryIT (seed %d): %d SIGKILLs after %s ms of traffic each; %d commands sent, "
                         + "answers %s (-1: no connection, the service was down); %d acknowledged, each stored exactly "

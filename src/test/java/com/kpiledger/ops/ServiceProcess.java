@@ -118,6 +118,31 @@ final class ServiceProcess {
         }
     }
 
+    /**
+     * Waits until every read model is RUNNING without lag, then checks that the summary and the funnel of January 2030
+     * (where the fault tests write) equal a fold of the raw events: nothing applied twice or skipped.
+     */
+    void assertReadModelsMatchTheEvents(Duration timeout) throws InterruptedException {
+        await(timeout, () -> {
+            Answer projections = get("/api/admin/projections");
+            if (projections.status() != 200) {
+                return false;
+            }
+            for (JsonNode view : projections.json()) {
+                if (view.get("lag").asLong() != 0 || !"RUNNING".equals(view.get("state").asText())) {
+                    return false;
+                }
+            }
+            return true;
+        }, "read models caught up");
+        for (String kpi : List.of("summary", "funnel")) {
+            Answer verification = post("/api/audit/verifications",
+                    "{\"kpi\":\"" + kpi + "\",\"from\":\"2030-01-01\",\"to\":\"2030-02-01\"}");
+            assertThat(verification.status()).as(verification.body()).isEqualTo(200);
+            assertThat(verification.json().get("match").asBoolean()).as(kpi + " " + verification.body()).isTrue();
+        }
+    }
+
     private String url(String path) {
         return "http://localhost:" + port + path;
     }
