@@ -131,7 +131,8 @@ final class FoldedFacts implements KpiFactSource {
     }
 
     @Override
-    public KpiInputs load(KpiScope scope, String currency, boolean withFunnelDetail, long position) {
+    public KpiInputs load(KpiScope scope, String currency, Detail detail, long position) {
+        boolean withFunnelDetail = detail == Detail.PERIOD_FUNNEL;
         Map<String, String> channels = new HashMap<>();
         Map<String, String> currencies = new HashMap<>();
         campaigns.forEach((id, campaign) -> {
@@ -150,7 +151,8 @@ final class FoldedFacts implements KpiFactSource {
         });
         return new KpiInputs(currency, channels, currencies,
                 currency == null ? List.of() : spend(scope, currency),
-                inPeriod,
+                KpiInputs.StageCount.countAll(inPeriod),
+                detail == Detail.COHORT_FUNNEL ? inPeriod : List.of(),
                 currency == null ? List.of() : wonDeals(scope, currency),
                 currency == null ? List.of() : newCustomers(scope, currency, firsts),
                 withFunnelDetail ? sqlTimings(scope, firsts) : List.of(),

@@ -12,6 +12,7 @@ import com.kpiledger.coreapi.kpi.KpiScope;
 import com.kpiledger.coreapi.kpi.KpiSummaryView;
 import com.kpiledger.coreapi.kpi.MonthKpis;
 import com.kpiledger.coreapi.kpi.MonthlyKpisView;
+import com.kpiledger.query.kpi.KpiFactSource.Detail;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -51,7 +52,7 @@ public final class KpiAnswers {
     public Object summary(FindKpiSummaryQuery query, long position) {
         KpiScope scope = query.scope();
         String currency = source.resolveCurrency(scope, position);
-        KpiCalculator calculator = new KpiCalculator(source.load(scope, currency, false, position));
+        KpiCalculator calculator = new KpiCalculator(source.load(scope, currency, Detail.SUMMARY, position));
         if (query.groupBy() == null || query.groupBy() == GroupBy.NONE) {
             return calculator.summary(scope, position, query.fullyLoaded());
         }
@@ -76,15 +77,15 @@ public final class KpiAnswers {
     public FunnelView funnel(FindFunnelQuery query, long position) {
         KpiScope scope = query.scope();
         if (query.view() == FunnelViewKind.COHORT) {
-            KpiCalculator calculator = new KpiCalculator(source.load(scope, null, false, position));
+            KpiCalculator calculator = new KpiCalculator(source.load(scope, null, Detail.COHORT_FUNNEL, position));
             return calculator.cohortFunnel(scope, position, source.cohort(scope, position));
         }
-        return new KpiCalculator(source.load(scope, null, true, position)).periodFunnel(scope, position);
+        return new KpiCalculator(source.load(scope, null, Detail.PERIOD_FUNNEL, position)).periodFunnel(scope, position);
     }
 
     private KpiSummaryView month(KpiScope scope, YearMonth month, String currency, long position, boolean fullyLoaded) {
         KpiScope monthScope = scope.withPeriod(month.atDay(1), month.plusMonths(1).atDay(1));
-        return new KpiCalculator(source.load(monthScope, currency, false, position))
+        return new KpiCalculator(source.load(monthScope, currency, Detail.SUMMARY, position))
                 .summary(monthScope, position, fullyLoaded);
     }
 

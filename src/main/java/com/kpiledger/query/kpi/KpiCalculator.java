@@ -14,6 +14,7 @@ import com.kpiledger.query.kpi.KpiInputs.CustomerValue;
 import com.kpiledger.query.kpi.KpiInputs.FirstEntry;
 import com.kpiledger.query.kpi.KpiInputs.SpendAmount;
 import com.kpiledger.query.kpi.KpiInputs.SqlTiming;
+import com.kpiledger.query.kpi.KpiInputs.StageCount;
 import com.kpiledger.query.kpi.KpiInputs.WonDeal;
 
 import java.math.BigDecimal;
@@ -25,8 +26,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
-import java.util.Objects;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -53,42 +53,60 @@ public final class KpiCalculator {
     }
 
     public KpiSummaryView summary(KpiScope scope, long position, boolean fullyLoaded) {
-        return summarize(scope, position, fullyLoaded, inScope(scope), scope.campaignId(), scope.channel());
+        Tally total = new Tally();
+        tallies().forEach((attribution, tally) -> {
+            if (inScope(scope).test(attribution)) {
+                total.add(tally);
+            }
+        });
+        return summarize(scope, position, fullyLoaded, total, scope.campaignId(), scope.channel());
     }
 
-    /** One row per campaign (organic leads: campaignId null) or per channel, plus the total of the scope. */
+    /**
+     * One row per campaign (organic leads: campaignId null) or per channel, plus the total of the scope. The facts
+     * are tallied once per attribution and the tallies merged per group, so the cost grows with the facts, not with
+     * groups × facts. A group gets a row when it has spend, a first entry or a WON deal in the period.
+     */
     public KpiBreakdownView breakdown(KpiScope scope, long position, boolean fullyLoaded, GroupBy groupBy) {
         Predicate<Attribution> inScope = inScope(scope);
         Function<Attribution, String> key = groupBy == GroupBy.CAMPAIGN ? Attribution::campaignId : this::channelOf;
-        TreeSet<String> keys = new TreeSet<>(Comparator.nullsLast(Comparator.naturalOrder()));
-        inputs.spend().stream().map(s -> campaignAttribution(s.campaignId())).filter(inScope).map(key).forEach(keys::add);
-        inputs.firstEntries().stream().map(FirstEntry::attribution).filter(inScope).map(key).forEach(keys::add);
-        inputs.wonDeals().stream().map(WonDeal::attribution).filter(inScope).map(key).forEach(keys::add);
+        Map<String, Tally> groups = new TreeMap<>(Comparator.nullsLast(Comparator.naturalOrder()));
+        Tally total = new Tally();
+        tallies().forEach((attribution, tally) -> {
+            if (inScope.test(attribution)) {
+                groups.computeIfAbsent(key.apply(attribution), group -> new Tally()).add(tally);
+                total.add(tally);
+            }
+        });
         List<KpiSummaryView> rows = new ArrayList<>();
-        for (String group : keys) {
-            Predicate<Attribution> inGroup = inScope.and(a -> Objects.equals(key.apply(a), group));
+        groups.forEach((group, tally) -> {
+            if (!tally.listed) {
+                return;
+            }
             String campaignId = groupBy == GroupBy.CAMPAIGN ? group : scope.campaignId();
             String channel = groupBy == GroupBy.CAMPAIGN
                     ? (group == null ? null : inputs.campaignChannels().get(group)) : group;
-            rows.add(summarize(scope, position, fullyLoaded, inGroup, campaignId, channel));
-        }
-        return new KpiBreakdownView(groupBy, rows, summary(scope, position, fullyLoaded));
+            rows.add(summarize(scope, position, fullyLoaded, tally, campaignId, channel));
+        });
+        return new KpiBreakdownView(groupBy, rows,
+                summarize(scope, position, fullyLoaded, total, scope.campaignId(), scope.channel()));
     }
 
     public FunnelView periodFunnel(KpiScope scope, long position) {
         Predicate<Attribution> inScope = inScope(scope);
+        long[] counts = new long[FunnelStage.values().length];
+        long[] implied = new long[FunnelStage.values().length];
+        for (StageCount count : inputs.stageCounts()) {
+            if (inScope.test(count.attribution())) {
+                counts[count.stage().ordinal()] += count.entries();
+                implied[count.stage().ordinal()] += count.implied();
+            }
+        }
         List<FunnelView.Stage> stages = new ArrayList<>();
         long previous = -1;
         for (FunnelStage stage : FunnelStage.values()) {
-            long count = 0;
-            long implied = 0;
-            for (FirstEntry entry : inputs.firstEntries()) {
-                if (entry.stage() == stage && inScope.test(entry.attribution())) {
-                    count++;
-                    implied += entry.implied() ? 1 : 0;
-                }
-            }
-            stages.add(new FunnelView.Stage(stage.name(), count, implied,
+            long count = counts[stage.ordinal()];
+            stages.add(new FunnelView.Stage(stage.name(), count, implied[stage.ordinal()],
                     previous < 0 ? null : rate(ratio(BigDecimal.valueOf(count), BigDecimal.valueOf(previous)))));
             previous = count;
         }
@@ -130,45 +148,19 @@ public final class KpiCalculator {
                 scope.campaignId(), scope.channel(), stages, disqualified, null);
     }
 
-    private KpiSummaryView summarize(KpiScope scope, long position, boolean fullyLoaded,
-                                     Predicate<Attribution> include, String campaignId, String channel) {
-        BigDecimal spend = BigDecimal.ZERO;
-        BigDecimal salesCost = BigDecimal.ZERO;
-        BigDecimal mediaSpend = BigDecimal.ZERO;
-        for (SpendAmount line : inputs.spend()) {
-            if (!include.test(campaignAttribution(line.campaignId()))) {
-                continue;
-            }
-            if (line.costType() == CostType.SALES) {
-                salesCost = salesCost.add(line.amount());
-            } else {
-                spend = spend.add(line.amount());
-            }
-            if (line.costType() == CostType.MEDIA) {
-                mediaSpend = mediaSpend.add(line.amount());
-            }
-        }
-        long leads = entries(FunnelStage.LEAD, include);
-        long mqls = entries(FunnelStage.MQL, include);
-        long sqls = entries(FunnelStage.SQL, include);
-        long customers = entries(FunnelStage.CUSTOMER, include);
-
-        BigDecimal revenue = BigDecimal.ZERO;
-        BigDecimal grossProfit = BigDecimal.ZERO;
-        for (WonDeal deal : inputs.wonDeals()) {
-            if (include.test(deal.attribution())) {
-                revenue = revenue.add(deal.revenue());
-                grossProfit = grossProfit.add(deal.grossProfit());
-            }
-        }
-        BigDecimal ltvSum = BigDecimal.ZERO;
-        long valuedCustomers = 0;
-        for (CustomerValue customer : inputs.newCustomers()) {
-            if (include.test(customer.attribution())) {
-                ltvSum = ltvSum.add(customer.ltv());
-                valuedCustomers++;
-            }
-        }
+    private KpiSummaryView summarize(KpiScope scope, long position, boolean fullyLoaded, Tally tally,
+                                     String campaignId, String channel) {
+        BigDecimal spend = tally.spend;
+        BigDecimal salesCost = tally.salesCost;
+        BigDecimal mediaSpend = tally.mediaSpend;
+        long leads = tally.entries[FunnelStage.LEAD.ordinal()];
+        long mqls = tally.entries[FunnelStage.MQL.ordinal()];
+        long sqls = tally.entries[FunnelStage.SQL.ordinal()];
+        long customers = tally.entries[FunnelStage.CUSTOMER.ordinal()];
+        BigDecimal revenue = tally.revenue;
+        BigDecimal grossProfit = tally.grossProfit;
+        BigDecimal ltvSum = tally.ltvSum;
+        long valuedCustomers = tally.valuedCustomers;
 
         BigDecimal cpl = ratio(spend, BigDecimal.valueOf(leads));
         BigDecimal cac = ratio(fullyLoaded ? spend.add(salesCost) : spend, BigDecimal.valueOf(customers));
@@ -221,10 +213,69 @@ public final class KpiCalculator {
         return duration.isNegative() ? 0 : duration.toSeconds();
     }
 
-    private long entries(FunnelStage stage, Predicate<Attribution> include) {
-        return inputs.firstEntries().stream()
-                .filter(entry -> entry.stage() == stage && include.test(entry.attribution()))
-                .count();
+    /**
+     * The facts summed per attribution (a campaign, or an organic lead channel), in one pass over the inputs. Money
+     * sums are exact BigDecimal additions, so merging tallies gives the same figures as summing the facts directly.
+     */
+    private Map<Attribution, Tally> tallies() {
+        Map<Attribution, Tally> tallies = new HashMap<>();
+        for (SpendAmount line : inputs.spend()) {
+            Tally tally = tallies.computeIfAbsent(campaignAttribution(line.campaignId()), a -> new Tally());
+            tally.listed = true;
+            if (line.costType() == CostType.SALES) {
+                tally.salesCost = tally.salesCost.add(line.amount());
+            } else {
+                tally.spend = tally.spend.add(line.amount());
+            }
+            if (line.costType() == CostType.MEDIA) {
+                tally.mediaSpend = tally.mediaSpend.add(line.amount());
+            }
+        }
+        for (StageCount count : inputs.stageCounts()) {
+            Tally tally = tallies.computeIfAbsent(count.attribution(), a -> new Tally());
+            tally.listed = true;
+            tally.entries[count.stage().ordinal()] += count.entries();
+        }
+        for (WonDeal deal : inputs.wonDeals()) {
+            Tally tally = tallies.computeIfAbsent(deal.attribution(), a -> new Tally());
+            tally.listed = true;
+            tally.revenue = tally.revenue.add(deal.revenue());
+            tally.grossProfit = tally.grossProfit.add(deal.grossProfit());
+        }
+        for (CustomerValue customer : inputs.newCustomers()) {
+            Tally tally = tallies.computeIfAbsent(customer.attribution(), a -> new Tally());
+            tally.ltvSum = tally.ltvSum.add(customer.ltv());
+            tally.valuedCustomers++;
+        }
+        return tallies;
+    }
+
+    /** Sums of one attribution's or one group's facts. */
+    static final class Tally {
+        BigDecimal spend = BigDecimal.ZERO;
+        BigDecimal salesCost = BigDecimal.ZERO;
+        BigDecimal mediaSpend = BigDecimal.ZERO;
+        final long[] entries = new long[FunnelStage.values().length];
+        BigDecimal revenue = BigDecimal.ZERO;
+        BigDecimal grossProfit = BigDecimal.ZERO;
+        BigDecimal ltvSum = BigDecimal.ZERO;
+        long valuedCustomers;
+        /** Spend, a first entry or a WON deal: what gives a group its own breakdown row (new customers alone do not). */
+        boolean listed;
+
+        void add(Tally other) {
+            spend = spend.add(other.spend);
+            salesCost = salesCost.add(other.salesCost);
+            mediaSpend = mediaSpend.add(other.mediaSpend);
+            for (int i = 0; i < entries.length; i++) {
+                entries[i] += other.entries[i];
+            }
+            revenue = revenue.add(other.revenue);
+            grossProfit = grossProfit.add(other.grossProfit);
+            ltvSum = ltvSum.add(other.ltvSum);
+            valuedCustomers += other.valuedCustomers;
+            listed |= other.listed;
+        }
     }
 
     private Predicate<Attribution> inScope(KpiScope scope) {

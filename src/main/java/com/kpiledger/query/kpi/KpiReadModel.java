@@ -11,6 +11,7 @@ import com.kpiledger.query.kpi.KpiInputs.CustomerValue;
 import com.kpiledger.query.kpi.KpiInputs.FirstEntry;
 import com.kpiledger.query.kpi.KpiInputs.SpendAmount;
 import com.kpiledger.query.kpi.KpiInputs.SqlTiming;
+import com.kpiledger.query.kpi.KpiInputs.StageCount;
 import com.kpiledger.query.kpi.KpiInputs.WonDeal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -43,14 +44,20 @@ public class KpiReadModel implements KpiFactSource {
     EntityManager entityManager;
 
     @Override
-    public KpiInputs load(KpiScope scope, String currency, boolean withFunnelDetail, long position) {
+    public KpiInputs load(KpiScope scope, String currency, Detail detail, long position) {
         Cut cut = new Cut(scope, position);
+        boolean withFunnelDetail = detail == Detail.PERIOD_FUNNEL;
+        // per-lead first entries only where leads are followed (cohorts); every other answer needs only their counts
+        List<FirstEntry> firstEntries = detail == Detail.COHORT_FUNNEL ? firstEntries(cut) : List.of();
+        List<StageCount> stageCounts = detail == Detail.COHORT_FUNNEL
+                ? StageCount.countAll(firstEntries) : stageCounts(cut);
         return new KpiInputs(
                 currency,
                 campaignChannels(cut),
                 campaignCurrencies(cut),
                 currency == null ? List.of() : spend(cut, currency),
-                firstEntries(cut),
+                stageCounts,
+                firstEntries,
                 currency == null ? List.of() : wonDeals(cut, currency),
                 currency == null ? List.of() : newCustomers(cut, currency),
                 withFunnelDetail ? sqlTimings(cut) : List.of(),
@@ -169,6 +176,29 @@ public class KpiReadModel implements KpiFactSource {
                     (FunnelStage) row[3], first, firstReported == null || firstReported.isAfter(first)));
         }
         return entries;
+    }
+
+    /**
+     * The period's first entries counted per attribution and stage, in the database: the inner query finds each
+     * lead's first (and first reported) entry into each stage among the entries known, exactly as
+     * {@link #firstEntries} does, and the outer one counts them, so a handful of rows per campaign cross the wire
+     * instead of one per lead and stage.
+     */
+    private List<StageCount> stageCounts(Cut cut) {
+        List<StageCount> counts = new ArrayList<>();
+        for (Object[] row : cut.rows("SELECT f.campaignId, f.leadChannel, f.stage, COUNT(*),"
+                + " SUM(CASE WHEN f.firstReported IS NULL OR f.firstReported > f.firstAt THEN 1 ELSE 0 END)"
+                + " FROM (SELECT e.leadId AS leadId, e.campaignId AS campaignId, e.leadChannel AS leadChannel,"
+                + " e.stage AS stage, MIN(e.enteredAt) AS firstAt,"
+                + " MIN(CASE WHEN e.implied = false THEN e.enteredAt ELSE NULL END) AS firstReported"
+                + " FROM StageEntry e WHERE 1 = 1" + cut.known("e")
+                + " GROUP BY e.leadId, e.campaignId, e.leadChannel, e.stage"
+                + " HAVING MIN(e.enteredAt) >= :fromInstant AND MIN(e.enteredAt) < :toInstant) f"
+                + " GROUP BY f.campaignId, f.leadChannel, f.stage", true)) {
+            counts.add(new StageCount(new Attribution((String) row[0], (String) row[1]), (FunnelStage) row[2],
+                    ((Number) row[3]).longValue(), ((Number) row[4]).longValue()));
+        }
+        return counts;
     }
 
     private List<WonDeal> wonDeals(Cut cut, String currency) {
