@@ -182,7 +182,9 @@ public class KpiReadModel implements KpiFactSource {
      * The period's first entries counted per attribution and stage, in the database: the inner query finds each
      * lead's first (and first reported) entry into each stage among the entries known, exactly as
      * {@link #firstEntries} does, and the outer one counts them, so a handful of rows per campaign cross the wire
-     * instead of one per lead and stage.
+     * instead of one per lead and stage. Entries from the period's end on are left out before grouping, which
+     * changes nothing (they can neither be a first entry in the period nor make one implied: a first reported entry
+     * after the first entry means implied, as does none) but spares grouping leads of later periods.
      */
     private List<StageCount> stageCounts(Cut cut) {
         List<StageCount> counts = new ArrayList<>();
@@ -191,9 +193,9 @@ public class KpiReadModel implements KpiFactSource {
                 + " FROM (SELECT e.leadId AS leadId, e.campaignId AS campaignId, e.leadChannel AS leadChannel,"
                 + " e.stage AS stage, MIN(e.enteredAt) AS firstAt,"
                 + " MIN(CASE WHEN e.implied = false THEN e.enteredAt ELSE NULL END) AS firstReported"
-                + " FROM StageEntry e WHERE 1 = 1" + cut.known("e")
+                + " FROM StageEntry e WHERE e.enteredAt < :toInstant" + cut.known("e")
                 + " GROUP BY e.leadId, e.campaignId, e.leadChannel, e.stage"
-                + " HAVING MIN(e.enteredAt) >= :fromInstant AND MIN(e.enteredAt) < :toInstant) f"
+                + " HAVING MIN(e.enteredAt) >= :fromInstant) f"
                 + " GROUP BY f.campaignId, f.leadChannel, f.stage", true)) {
             counts.add(new StageCount(new Attribution((String) row[0], (String) row[1]), (FunnelStage) row[2],
                     ((Number) row[3]).longValue(), ((Number) row[4]).longValue()));
