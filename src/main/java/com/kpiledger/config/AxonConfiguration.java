@@ -22,6 +22,7 @@ import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.common.caching.Cache;
+import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.common.caching.NoCache;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.TransactionManager;
@@ -167,16 +168,17 @@ public class AxonConfiguration {
                 .configureMessageSerializer(c -> serializer)
                 .configureEventSerializer(c -> serializer)
                 .configureTransactionManager(c -> transactionManager)
-                .registerComponent(EventStorageEngine.class, c -> JdbcEventStorageEngine.builder()
+                .registerComponent(EventStorageEngine.class, c -> new SnapshotFreeJdbcEventStorageEngine(JdbcEventStorageEngine.builder()
                         .connectionProvider(connections)
                         .transactionManager(c.getComponent(TransactionManager.class))
                         .eventSerializer(c.eventSerializer())
                         .snapshotSerializer(c.serializer())
                         .upcasterChain(c.upcasterChain())
                         .persistenceExceptionResolver(new SQLStateResolver())
-                        .snapshotFilter(c.snapshotFilter())
-                        .build())
+                        .snapshotFilter(c.snapshotFilter())))
                 .configureEmbeddedEventStore(c -> c.getComponent(EventStorageEngine.class))
+                // the target aggregate's annotated members found once per command class, not on every command
+                .registerComponent(CommandTargetResolver.class, c -> new CachingCommandTargetResolver())
                 .registerEventUpcaster(c -> new DealClosedEventUpcaster())
                 .configureCorrelationDataProviders(c -> List.of(new MessageOriginProvider(), new CommandNameProvider()))
                 .registerComponent(CommandGateway.class, c -> DefaultCommandGateway.builder()
