@@ -17,9 +17,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.modelling.command.CommandTargetResolver;
+import org.axonframework.common.caching.NoCache;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.AggregateConfigurer;
@@ -97,8 +101,18 @@ public class AxonConfiguration {
     @Inject
     MeterRegistry meterRegistry;
 
+    @Inject
+    TransactionSynchronizationRegistry transactionRegistry;
+
     @ConfigProperty(name = "kpi-ledger.node-id")
     String nodeId;
+
+    /** Aggregates kept in memory per type; a campaign with a year of daily spend lines takes some 50 kB. */
+    @ConfigProperty(name = "kpi-ledger.aggregate-cache.campaigns", defaultValue = "1024")
+    int cachedCampaigns;
+
+    @ConfigProperty(name = "kpi-ledger.aggregate-cache.leads", defaultValue = "8192")
+    int cachedLeads;
 
     @ConfigProperty(name = "kpi-ledger.projections.segments", defaultValue = "4")
     int segments;
@@ -154,24 +168,29 @@ public class AxonConfiguration {
                 .configureMessageSerializer(c -> serializer)
                 .configureEventSerializer(c -> serializer)
                 .configureTransactionManager(c -> transactionManager)
-                .registerComponent(EventStorageEngine.class, c -> JdbcEventStorageEngine.builder()
+                .registerComponent(EventStorageEngine.class, c -> new SnapshotFreeJdbcEventStorageEngine(JdbcEventStorageEngine.builder()
                         .connectionProvider(connections)
                         .transactionManager(c.getComponent(TransactionManager.class))
                         .eventSerializer(c.eventSerializer())
                         .snapshotSerializer(c.serializer())
                         .upcasterChain(c.upcasterChain())
                         .persistenceExceptionResolver(new SQLStateResolver())
-                        .snapshotFilter(c.snapshotFilter())
-                        .build())
+                        .snapshotFilter(c.snapshotFilter())))
                 .configureEmbeddedEventStore(c -> c.getComponent(EventStorageEngine.class))
+                // the target aggregate's annotated members found once per command class, not on every command
+                .registerComponent(CommandTargetResolver.class, c -> new CachingCommandTargetResolver())
                 .registerEventUpcaster(c -> new DealClosedEventUpcaster())
                 .configureCorrelationDataProviders(c -> List.of(new MessageOriginProvider(), new CommandNameProvider()))
                 .registerComponent(CommandGateway.class, c -> DefaultCommandGateway.builder()
                         .commandBus(c.commandBus())
                         .retryScheduler(new ConcurrencyRetry(retryExecutor))
                         .build())
-                .configureAggregate(AggregateConfigurer.defaultConfiguration(Campaign.class))
-                .configureAggregate(AggregateConfigurer.defaultConfiguration(Lead.class))
+                // no replay of a whole stream per command; see StoreCheckedAggregateCache for why it is safe with
+                // several nodes and with batches that roll back
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Campaign.class)
+                        .configureCache(c -> aggregateCache(c, cachedCampaigns)))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(Lead.class)
+                        .configureCache(c -> aggregateCache(c, cachedLeads)))
                 .registerQueryHandler(c -> new EventHistoryQueryHandler(
                         c.getComponent(EventStorageEngine.class), connections, transactionManager))
                 .registerQueryHandler(c -> kpiQueryHandler)
@@ -220,6 +239,14 @@ public class AxonConfiguration {
         built.commandBus().registerHandlerInterceptor(new LogCorrelation<>());
         built.commandBus().registerHandlerInterceptor(new CommandMetrics(meterRegistry));
         return built;
+    }
+
+    private Cache aggregateCache(Configuration c, int capacity) {
+        if (capacity <= 0) {
+            return NoCache.INSTANCE;
+        }
+        return new StoreCheckedAggregateCache(capacity, transactionRegistry,
+                () -> c.getComponent(EventStorageEngine.class));
     }
 
     @Produces

@@ -8,6 +8,8 @@ import jakarta.transaction.Status;
 import jakarta.transaction.SystemException;
 import jakarta.transaction.TransactionManager;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -28,9 +30,9 @@ import java.util.List;
  * committed before a failure of the store itself stay committed and the failure is thrown; sending the same
  * commands again is safe, because an identical command is UNCHANGED.
  *
- * <p>One imprecision: a command that loses a write race with another node is retried by the gateway on its own
- * thread, outside this transaction, and commits there; the chunk is then sent again one by one, and that command
- * answers UNCHANGED although this request stored it.
+ * <p>One imprecision, in the one-by-one mode only: a command that loses a write race with another node is retried by
+ * the gateway on its own thread, outside any chunk, and commits there. (Together, a race fails the chunk's append,
+ * after every command was answered, so the gateway retries nothing and the chunk goes one by one.)
  */
 @ApplicationScoped
 public class ChunkedIngest {
@@ -61,17 +63,29 @@ public class ChunkedIngest {
         return results;
     }
 
-    /** The chunk's results once committed, or null when nothing of it was stored. */
+    /**
+     * The chunk's results once committed, or null when nothing of it was stored. The commands run in units of work
+     * nested in one for the chunk: Axon then appends the events of all of them in one JDBC batch when the chunk's unit
+     * of work commits (instead of one INSERT round trip per command), and a second command on the same aggregate
+     * finds it in memory. A write race with another node then fails the append of the whole chunk, which is sent
+     * again one by one like any other failure.
+     */
     private List<Result> sendTogether(List<?> chunk) {
         List<Result> results = new ArrayList<>(chunk.size());
+        UnitOfWork<?> chunkWork = null;
         try {
             transactions.begin();
+            chunkWork = DefaultUnitOfWork.startAndGet(null);
             for (Object command : chunk) {
                 results.add(new Result(commandGateway.sendAndWait(command), null));
             }
+            chunkWork.commit();
             transactions.commit();
             return results;
         } catch (Exception refusedOrNotCommitted) {
+            if (chunkWork != null && chunkWork.isActive() && chunkWork.phase().isBefore(UnitOfWork.Phase.ROLLBACK)) {
+                chunkWork.rollback(refusedOrNotCommitted);
+            }
             rollbackIfActive();
             LOG.debugf("A chunk of %d commands was not stored together (%s); sending them one by one",
                     chunk.size(), refusedOrNotCommitted.toString());

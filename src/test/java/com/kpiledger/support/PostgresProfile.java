@@ -13,7 +13,9 @@ public class PostgresProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("quarkus.datasource.db-kind", "postgresql");
+        return Map.of("quarkus.datasource.db-kind", "postgresql",
+                // as in production (application.properties, %prod): batched event appends as multi-row INSERTs
+                "quarkus.datasource.jdbc.additional-jdbc-properties.reWriteBatchedInserts", "true");
     }
 
     @Override
