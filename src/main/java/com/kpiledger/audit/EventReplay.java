@@ -4,7 +4,6 @@ import com.kpiledger.coreapi.shared.UnreadableEventException;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
-import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.UnknownSerializedType;
 
@@ -12,8 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -44,26 +51,142 @@ final class EventReplay {
         long read = 0;
         try (Stream<? extends TrackedEventMessage<?>> stream = storageEngine.readEvents(null, false)) {
             Iterator<? extends TrackedEventMessage<?>> events = stream.iterator();
-            while (events.hasNext()) {
-                TrackedEventMessage<?> event = events.next();
-                long position = event.trackingToken().position().orElse(Long.MAX_VALUE);
-                if (position > maxPosition) {
+            // decoding (deserialise, re-serialise, digest header) is most of the work and independent per event: a
+            // chunk is decoded on the decoder threads while this thread reads the next one from the store; the fold
+            // and the digest then take the decoded events strictly in store order
+            Future<Decoded[]> pending = null;
+            boolean past = false;
+            while (!past) {
+                List<TrackedEventMessage<?>> chunk = nextChunk(events);
+                Future<Decoded[]> next = chunk.isEmpty() ? null : DECODERS.submit(() -> decode(chunk));
+                if (pending != null) {
+                    for (Decoded event : await(pending)) {
+                        if (event.position() > maxPosition) {
+                            past = true;
+                            break;
+                        }
+                        if (recordedUntil != null && event.timestamp().isAfter(recordedUntil)) {
+                            continue;
+                        }
+                        facts.apply(event.payload(), event.timestamp());
+                        read++;
+                        digest.update(event.header());
+                        digest.update(event.serialized());
+                        digest.update((byte) '\n');
+                    }
+                }
+                if (next == null) {
                     break;
                 }
-                if (recordedUntil != null && event.getTimestamp().isAfter(recordedUntil)) {
-                    continue;
+                if (past) {
+                    next.cancel(false);
+                    break;
                 }
-                Object payloadObject = readablePayload(event, position);
-                facts.apply(payloadObject, event.getTimestamp());
-                read++;
-                SerializedObject<byte[]> payload = serializer.serialize(payloadObject, byte[].class);
-                digest.update((position + "|" + event.getIdentifier() + "|" + event.getPayloadType().getName() + "|"
-                        + event.getTimestamp() + "|").getBytes(StandardCharsets.UTF_8));
-                digest.update(payload.getData());
-                digest.update((byte) '\n');
+                pending = next;
+                if (chunk.get(0).trackingToken().position().orElse(Long.MAX_VALUE) > maxPosition) {
+                    // every event of the chunk just read is past the cut: the previous chunk was the last needed
+                    next.cancel(false);
+                    break;
+                }
             }
         }
         return new Result(facts, read, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    /** Events read from the store per chunk handed to the decoders. */
+    private static final int CHUNK = 1000;
+
+    /** Shared by all replays; daemon threads, so that they never keep the JVM alive. */
+    private static final ExecutorService DECODERS = Executors.newFixedThreadPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors()), new ThreadFactory() {
+                private final AtomicInteger count = new AtomicInteger();
+
+                @Override
+                public Thread newThread(Runnable runnable) {
+                    Thread thread = new Thread(runnable, "audit-replay-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }
+            });
+
+    /**
+     * One event ready for the fold and the digest: its payload, the digest's header
+     * ({@code position|id|type|timestamp|}, UTF-8) and the payload serialised again (the digest's definition: the
+     * current serialisation of what was read, upcasts included). A failure is kept and thrown when the fold reaches
+     * the event, so that the first failing event in store order is the one reported, exactly as before.
+     */
+    private record Decoded(long position, Instant timestamp, Object payload, byte[] header, byte[] serialized,
+                           RuntimeException unreadable, RuntimeException unserializable) {
+
+        public Object payload() {
+            if (unreadable != null) {
+                throw unreadable;
+            }
+            return payload;
+        }
+
+        public byte[] serialized() {
+            if (unserializable != null) {
+                throw unserializable;
+            }
+            return serialized;
+        }
+    }
+
+    private static List<TrackedEventMessage<?>> nextChunk(Iterator<? extends TrackedEventMessage<?>> events) {
+        List<TrackedEventMessage<?>> chunk = new ArrayList<>(CHUNK);
+        while (chunk.size() < CHUNK && events.hasNext()) {
+            chunk.add(events.next());
+        }
+        return chunk;
+    }
+
+    /** Decodes a chunk on one decoder thread (two chunks may be decoding at once), in store order. */
+    private Decoded[] decode(List<TrackedEventMessage<?>> chunk) {
+        Decoded[] decoded = new Decoded[chunk.size()];
+        StringBuilder header = new StringBuilder(128);
+        for (int i = 0; i < decoded.length; i++) {
+            decoded[i] = decode(chunk.get(i), header);
+        }
+        return decoded;
+    }
+
+    private Decoded decode(TrackedEventMessage<?> event, StringBuilder header) {
+        long position = event.trackingToken().position().orElse(Long.MAX_VALUE);
+        Instant timestamp = event.getTimestamp();
+        Object payload;
+        try {
+            payload = readablePayload(event, position);
+        } catch (RuntimeException unreadable) {
+            return new Decoded(position, timestamp, null, null, null, unreadable, null);
+        }
+        header.setLength(0);
+        header.append(position).append('|').append(event.getIdentifier()).append('|')
+                .append(event.getPayloadType().getName()).append('|').append(timestamp).append('|');
+        byte[] headerBytes = header.toString().getBytes(StandardCharsets.UTF_8);
+        try {
+            return new Decoded(position, timestamp, payload, headerBytes,
+                    serializer.serialize(payload, byte[].class).getData(), null, null);
+        } catch (RuntimeException unserializable) {
+            return new Decoded(position, timestamp, payload, headerBytes, null, null, unserializable);
+        }
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while replaying the event store", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /**

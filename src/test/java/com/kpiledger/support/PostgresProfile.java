@@ -13,8 +13,8 @@ public class PostgresProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
+        // as in production (the %prod profile): JDBC batches rewritten as multi-row INSERTs
         return Map.of("quarkus.datasource.db-kind", "postgresql",
-                // as in production (application.properties, %prod): batched event appends as multi-row INSERTs
                 "quarkus.datasource.jdbc.additional-jdbc-properties.reWriteBatchedInserts", "true");
     }
 
