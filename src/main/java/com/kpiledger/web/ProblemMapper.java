@@ -246,6 +246,11 @@ public class ProblemMapper {
             if (t instanceof jakarta.transaction.RollbackException) {
                 return true;
             }
+            // Agroal's pool found no connection within its acquisition timeout (the database is away, or every
+            // connection is stuck on it): a plain SQLException without a SQL state, caused by a TimeoutException
+            if (t instanceof SQLException && t.getCause() instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
             // 08: connection exceptions; 57P01-57P03: the server is shutting down, crashed, or not accepting yet
             if (t instanceof SQLException sql && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
