@@ -18,6 +18,8 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import org.axonframework.common.jdbc.JdbcException;
+import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -31,6 +33,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.concurrent.TimeoutException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -246,9 +249,15 @@ public class ProblemMapper {
             if (t instanceof jakarta.transaction.RollbackException) {
                 return true;
             }
+            // Axon could not even get a connection (whatever the pool or the driver reported, e.g. a connect
+            // interrupted at the pool's acquisition timeout while PostgreSQL restarts): nothing was written
+            if ((t instanceof EventStoreException || t instanceof JdbcException)
+                    && t.getMessage() != null && t.getMessage().startsWith("Failed to obtain a database connection")) {
+                return true;
+            }
             // Agroal's pool found no connection within its acquisition timeout (the database is away, or every
             // connection is stuck on it): a plain SQLException without a SQL state, caused by a TimeoutException
-            if (t instanceof SQLException && t.getCause() instanceof java.util.concurrent.TimeoutException) {
+            if (t instanceof SQLException && t.getCause() instanceof TimeoutException) {
                 return true;
             }
             // 08: connection exceptions; 57P01-57P03: the server is shutting down, crashed, or not accepting yet

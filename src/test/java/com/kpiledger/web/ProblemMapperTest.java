@@ -25,6 +25,15 @@ class ProblemMapperTest {
     }
 
     @Test
+    void aConnectInterruptedByThePoolIsAnUnavailableStore() {
+        // the driver's own words when Agroal interrupts a connect that outlasted the acquisition timeout
+        var e = new EventStoreException("Failed to obtain a database connection",
+                new SQLException("Something unusual has occurred to cause the driver to fail. Please report this exception.",
+                        "XX000", new RuntimeException("Interrupted while attempting to connect.")));
+        assertThat(mapper.unexpected(e).getStatus()).isEqualTo(503);
+    }
+
+    @Test
     void connectionFailuresAreAnUnavailableStore() {
         assertThat(mapper.unexpected(new EventStoreException("x", new SQLTransientConnectionException("gone")))
                 .getStatus()).isEqualTo(503);
