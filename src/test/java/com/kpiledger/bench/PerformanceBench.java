@@ -76,6 +76,8 @@ class PerformanceBench {
     private final int lagSeconds = Integer.getInteger("bench.lag-seconds", 20);
     private final int kpiSamples = Integer.getInteger("bench.kpi-samples", 50);
     private final String serviceJvmArgs = System.getProperty("bench.service-jvm-args", "-Xmx256m");
+    /** Extra environment of the service process, {@code KEY=VALUE} separated by spaces (e.g. {@code MALLOC_ARENA_MAX=2}). */
+    private final String serviceEnv = System.getProperty("bench.service-env", "").trim();
     private final Map<String, String> results = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
 
@@ -144,12 +146,18 @@ class PerformanceBench {
                 "QUARKUS_DATASOURCE_USERNAME", user, "QUARKUS_DATASOURCE_PASSWORD", password,
                 "KPI_LEDGER_NODE_ID", "bench",
                 "MP_JWT_VERIFY_PUBLICKEY", Tokens.inline(KEYS), "MP_JWT_VERIFY_ISSUER", "bench"));
+        if (!serviceEnv.isEmpty()) {
+            for (String variable : serviceEnv.split("\\s+")) {
+                String[] keyAndValue = variable.split("=", 2);
+                builder.environment().put(keyAndValue[0], keyAndValue.length == 2 ? keyAndValue[1] : "");
+            }
+        }
         builder.redirectErrorStream(true);
         builder.redirectOutput(new File("target", "bench-service.log"));
         service = builder.start();
         await(Duration.ofSeconds(180), () -> status("/q/health/ready") == 200, "service ready");
         await(Duration.ofSeconds(60), () -> segmentsClaimed() == 8, "read models' segments claimed");
-        results.put("service JVM options", "`" + serviceJvmArgs + "`");
+        results.put("service JVM options", "`" + serviceJvmArgs + "`" + (serviceEnv.isEmpty() ? "" : ", environment `" + serviceEnv + "`"));
     }
 
     private void stopService() throws InterruptedException {
