@@ -34,8 +34,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,6 +71,7 @@ class PerformanceBench {
     private static final int CONNECTIONS = 16;
     private static final String FROM = "2025-01-01";
     private static final String TO = "2026-01-01";
+    private static final List<String> ALL_PHASES = List.of("single", "lag", "bulk", "kpi", "verification", "rebuild");
 
     private final HistoryTier tier = HistoryTier.valueOf(System.getProperty("bench.tier", "S").trim());
     private final long seed = Long.getLong("bench.seed", 2025);
@@ -78,6 +81,17 @@ class PerformanceBench {
     private final String serviceJvmArgs = System.getProperty("bench.service-jvm-args", "-Xmx256m");
     /** Extra environment of the service process, {@code KEY=VALUE} separated by spaces (e.g. {@code MALLOC_ARENA_MAX=2}). */
     private final String serviceEnv = System.getProperty("bench.service-env", "").trim();
+    /**
+     * The phases to run, comma-separated (default all): single, lag, bulk, kpi, verification, rebuild. Memory and the
+     * database's ceiling are always measured. Tier L is meant for {@code bulk,rebuild} (its KPI and verification
+     * targets are tier M's).
+     */
+    private final Set<String> phases = phases(System.getProperty("bench.phases", String.join(",", ALL_PHASES)));
+    /**
+     * With an external database, keep its store instead of wiping it: a tier L store ingested once can then be
+     * rebuilt by later builds ({@code -Dbench.phases=rebuild}). The service migrates its schema as usual.
+     */
+    private final boolean keepStore = Boolean.getBoolean("bench.keep-store");
     private final Map<String, String> results = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
 
@@ -95,7 +109,9 @@ class PerformanceBench {
             jdbcUrl = external;
             user = System.getenv().getOrDefault("KPI_LEDGER_BENCH_PG_USER", "postgres");
             password = System.getenv().getOrDefault("KPI_LEDGER_BENCH_PG_PASSWORD", "");
-            wipe();
+            if (!keepStore) {
+                wipe();
+            }
         } else {
             embedded = EmbeddedPostgres.builder().start();
             jdbcUrl = embedded.getJdbcUrl("postgres", "postgres");
@@ -105,17 +121,27 @@ class PerformanceBench {
         try {
             // the table is written after every phase, so that a run stopped early still leaves what it measured
             startService();
-            singleCommandIngest();
+            if (phases.contains("single")) {
+                singleCommandIngest();
+                write();
+            }
+            if (phases.contains("lag")) {
+                projectionLagUnderLoad();
+                write();
+            }
+            Instant midBulk = phases.contains("bulk") ? bulkIngest() : null;
             write();
-            projectionLagUnderLoad();
-            write();
-            Instant midBulk = bulkIngest();
-            write();
-            kpiQueries(midBulk);
-            write();
-            verification();
-            write();
-            rebuild();
+            if (phases.contains("kpi")) {
+                kpiQueries(midBulk != null ? midBulk : middleOfStore());
+                write();
+            }
+            if (phases.contains("verification")) {
+                verification();
+                write();
+            }
+            if (phases.contains("rebuild")) {
+                rebuild();
+            }
             serviceMemory();
             write();
             stopService();
@@ -476,12 +502,18 @@ class PerformanceBench {
                 "%,.0f events/s (%,d rows)".formatted(batchedRate, rows.size()));
         results.put("database ceiling: one row per commit, 16 connections",
                 "%,.0f events/s (%,d rows)".formatted(singleRowRate, perConnectionRows * CONNECTIONS));
-        results.put("single-command ingest as a fraction of the one-row-per-commit ceiling",
-                "%.0f%% (%,.0f events/s of %,.0f)".formatted(100 * singleEventRate / singleRowRate, singleEventRate, singleRowRate));
-        results.put("bulk ingest as a fraction of the batched ceiling",
-                "%.0f%% (%,.0f events/s of %,.0f)".formatted(100 * bulkEventRate / batchedRate, bulkEventRate, batchedRate));
-        results.put("rebuild as a fraction of the batched-insert ceiling",
-                "%.0f%% (%,.0f events/s of %,.0f; a rebuild reads every event and writes read-model rows)".formatted(100 * rebuildRate / batchedRate, rebuildRate, batchedRate));
+        if (singleEventRate > 0) {
+            results.put("single-command ingest as a fraction of the one-row-per-commit ceiling",
+                    "%.0f%% (%,.0f events/s of %,.0f)".formatted(100 * singleEventRate / singleRowRate, singleEventRate, singleRowRate));
+        }
+        if (bulkEventRate > 0) {
+            results.put("bulk ingest as a fraction of the batched ceiling",
+                    "%.0f%% (%,.0f events/s of %,.0f)".formatted(100 * bulkEventRate / batchedRate, bulkEventRate, batchedRate));
+        }
+        if (rebuildRate > 0) {
+            results.put("rebuild as a fraction of the batched-insert ceiling",
+                    "%.0f%% (%,.0f events/s of %,.0f; a rebuild reads every event and writes read-model rows)".formatted(100 * rebuildRate / batchedRate, rebuildRate, batchedRate));
+        }
     }
 
     private void write() throws IOException {
@@ -490,7 +522,10 @@ class PerformanceBench {
                 .append(DateTimeFormatter.ISO_INSTANT.format(Instant.now().atOffset(ZoneOffset.UTC).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
                 .append(", PostgreSQL ").append(databaseVersion()).append(", ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, load average before the run: ")
-                .append(loadAverage).append("\n\n| measure | result |\n|---|---|\n");
+                .append(loadAverage)
+                .append(phases.containsAll(ALL_PHASES) ? "" : "; phases: " + String.join(", ", phases)
+                        + (keepStore ? " (on a kept store)" : ""))
+                .append("\n\n| measure | result |\n|---|---|\n");
         results.forEach((measure, result) -> table.append("| ").append(measure).append(" | ").append(result).append(" |\n"));
         System.out.println("\n" + table);
         Path doc = Path.of("docs", "performance.md");
@@ -552,6 +587,27 @@ class PerformanceBench {
             return segments;
         } catch (Exception unavailable) {
             return 0;
+        }
+    }
+
+    private static Set<String> phases(String list) {
+        Set<String> chosen = new LinkedHashSet<>();
+        for (String phase : list.split(",")) {
+            if (!phase.isBlank()) {
+                chosen.add(phase.trim());
+            }
+        }
+        assertThat(ALL_PHASES).as("bench.phases").containsAll(chosen);
+        return chosen;
+    }
+
+    /** The "as known at" for a store not ingested in this run: when its middle event was recorded. */
+    private Instant middleOfStore() throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT timeStamp FROM DomainEventEntry ORDER BY globalIndex"
+                     + " OFFSET " + eventCount() / 2 + " LIMIT 1")) {
+            assertThat(result.next()).as("events in the kept store").isTrue();
+            return Instant.parse(result.getString(1));
         }
     }
 
