@@ -310,7 +310,7 @@ public class KpiReadModel implements KpiFactSource {
         for (Object[] row : cut.rows("SELECT e.leadId, e.campaignId, e.leadChannel, e.stage, MIN(e.enteredAt)"
                 + " FROM StageEntry e WHERE e.stage IN (" + enumLiteral(FunnelStage.MQL) + ", "
                 + enumLiteral(FunnelStage.SQL) + ")" + cut.known("e")
-                + " AND " + firstEnteredInPeriod(cut, "e.leadId", FunnelStage.SQL)
+                + " AND e.leadId IN (" + leadsFirstEnteredInPeriod(cut, "s", FunnelStage.SQL) + ")"
                 + " GROUP BY e.leadId, e.campaignId, e.leadChannel, e.stage", true)) {
             String leadId = (String) row[0];
             attributions.put(leadId, new Attribution((String) row[1], (String) row[2]));
@@ -348,6 +348,17 @@ public class KpiReadModel implements KpiFactSource {
                 + " AND fs.leadId IN (SELECT fm.leadId FROM FirstEntryRow fm WHERE fm.stage = " + literal
                 + " AND fm.entries > 1)"
                 + " GROUP BY fs.leadId HAVING MIN(fs.enteredAt) >= :fromInstant AND MIN(fs.enteredAt) < :toInstant))";
+    }
+
+    /**
+     * Leads whose first entry into {@code stage} (among the entries known) falls in the period, grouped from every
+     * entry. Kept for the time-to-SQL figures (not on the summary's path): H2 answered their query with the
+     * {@link #firstEnteredInPeriod} condition so slowly that the demo's funnel request timed out.
+     */
+    private static String leadsFirstEnteredInPeriod(Cut cut, String alias, FunnelStage stage) {
+        return "SELECT " + alias + ".leadId FROM StageEntry " + alias + " WHERE " + alias + ".stage = " + enumLiteral(stage)
+                + cut.known(alias) + " GROUP BY " + alias + ".leadId HAVING MIN(" + alias + ".enteredAt) >= :fromInstant"
+                + " AND MIN(" + alias + ".enteredAt) < :toInstant";
     }
 
     private static String enumLiteral(FunnelStage stage) {
