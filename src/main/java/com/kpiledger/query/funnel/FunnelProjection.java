@@ -44,6 +44,8 @@ public class FunnelProjection {
 
     /** The leads of the batch being handled, keyed by id (a resource of the batch's unit of work). */
     private static final String BATCH_LEADS = FunnelProjection.class.getName() + "/leads";
+    /** The first-entry rows of the batch's leads (a resource of the batch's unit of work). */
+    private static final String BATCH_FIRST_ENTRIES = FunnelProjection.class.getName() + "/first-entries";
     /** Ids per query when loading a batch's leads (well under every driver's parameter limit). */
     private static final int IDS_PER_QUERY = 500;
     /** Event types whose facts copy the attribution of an earlier captured lead. */
@@ -122,6 +124,7 @@ public class FunnelProjection {
 
     @ResetHandler
     void reset() {
+        FirstEntryRow.deleteAll();
         StageEntry.deleteAll();
         Disqualification.deleteAll();
         DealFact.deleteAll();
@@ -185,5 +188,76 @@ public class FunnelProjection {
         entry.enteredAt = enteredAt;
         entry.implied = implied;
         entry.persist();
+        count(entry);
+    }
+
+    /** Adds the entry to its lead's first-entry row for the stage, creating the row with the pair's first entry. */
+    static void count(StageEntry entry) {
+        FirstEntryRow first = firstEntry(entry.leadId, entry.stage);
+        if (first != null) {
+            first.add(entry);
+            return;
+        }
+        first = FirstEntryRow.of(entry);
+        first.persist();
+        BatchFirstEntries batch = batchFirstEntries();
+        if (batch != null) {
+            batch.rows.put(new FirstEntryRow.Key(first.leadId, first.stage), first);
+        }
+    }
+
+    /**
+     * The lead's row for the stage, or null if it has none yet. Within a batch, the rows of every lead the batch
+     * concerns are loaded with one query per batch, so a missing row costs no query either (most entries are a
+     * lead's first into its stage); rows created in the batch are added as they are persisted.
+     */
+    private static FirstEntryRow firstEntry(String leadId, FunnelStage stage) {
+        FirstEntryRow.Key key = new FirstEntryRow.Key(leadId, stage);
+        BatchFirstEntries batch = batchFirstEntries();
+        if (batch != null && batch.leadIds.contains(leadId)) {
+            return batch.rows.get(key);
+        }
+        return FirstEntryRow.findById(key);
+    }
+
+    private static BatchFirstEntries batchFirstEntries() {
+        if (!CurrentUnitOfWork.isStarted()) {
+            return null;
+        }
+        UnitOfWork<?> root = CurrentUnitOfWork.get().root();
+        if (!(root instanceof BatchingUnitOfWork<?> batch)) {
+            return null;
+        }
+        return root.getOrComputeResource(BATCH_FIRST_ENTRIES, key -> loadFirstEntries(batch.getMessages()));
+    }
+
+    private static BatchFirstEntries loadFirstEntries(List<? extends Message<?>> messages) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (Message<?> message : messages) {
+            if (!LeadEvent.class.isAssignableFrom(message.getPayloadType())) {
+                continue;
+            }
+            try {
+                ids.add(((LeadEvent) message.getPayload()).leadId());
+            } catch (RuntimeException unreadable) {
+                // left to its own handling, which fails and parks it as it always did
+            }
+        }
+        BatchFirstEntries loaded = new BatchFirstEntries(ids, new HashMap<>());
+        List<String> all = new ArrayList<>(ids);
+        for (int from = 0; from < all.size(); from += IDS_PER_QUERY) {
+            // COMMIT: as for the leads; rows persisted in this batch are added to the map by count()
+            FirstEntryRow.getEntityManager()
+                    .createQuery("FROM FirstEntryRow WHERE leadId IN :ids", FirstEntryRow.class)
+                    .setParameter("ids", all.subList(from, Math.min(all.size(), from + IDS_PER_QUERY)))
+                    .setFlushMode(FlushModeType.COMMIT)
+                    .getResultList()
+                    .forEach(first -> loaded.rows.put(new FirstEntryRow.Key(first.leadId, first.stage), first));
+        }
+        return loaded;
+    }
+
+    /** The first-entry rows of a batch's leads: every row of {@code leadIds} is in {@code rows}, or does not exist. */
+    private record BatchFirstEntries(Set<String> leadIds, Map<FirstEntryRow.Key, FirstEntryRow> rows) {
     }
 }

@@ -103,6 +103,7 @@ public class KpiQueryHandler {
     /** Refuses while a read model rebuilds: a half-built figure must never be presented as final. */
     private KpiAnswers answers() {
         refuseWhileIncomplete();
+        readModel.planForTheParametersGiven();
         return new KpiAnswers(readModel);
     }
 
