@@ -230,6 +230,9 @@ public class AxonConfiguration {
                             .claimExtensionThreshold(1000)
                             .batchSize(batchSize));
             processing.registerHandlerInterceptor(readModel, c -> readModelFailures.recorderFor(readModel));
+            // Axon's meters for the processor, resolved once per payload type instead of once per event
+            processing.registerMessageMonitorFactory(readModel,
+                    (c, componentType, name) -> new ProcessorMetrics(name, meterRegistry));
         }
         // an event whose handler fails is parked with the later events of its aggregate; other aggregates flow on
         for (String readModel : ProjectionProcessors.READ_MODELS) {
@@ -239,7 +242,7 @@ public class AxonConfiguration {
         }
         processing.registerEventHandler(c -> spendProjection)
                 .registerEventHandler(c -> funnelProjection);
-        // Axon's own meters: commands, events, queries and every processor's latency, capacity and lag
+        // Axon's own meters: commands, events and queries (the read models' processors: ProcessorMetrics, same meters)
         new GlobalMetricRegistry(meterRegistry).registerWithConfigurerWithDefaultTags(configurer);
         Configuration built = configurer.buildConfiguration();
         built.commandBus().registerHandlerInterceptor(new LogCorrelation<>());
