@@ -44,11 +44,15 @@ final class EventReplay {
      * @param maxPosition   the last store position to read
      * @param recordedUntil events recorded after this are left out (null: no cut); a published figure uses its
      *                      publication moment so that a slow transaction committing later cannot change it
+     * @param knownAt       the question's "as known at" (null: none): the folded facts keep only what was recorded by
+     *                      then; the digest still covers every event read
      */
-    Result replay(long maxPosition, Instant recordedUntil) {
-        FoldedFacts facts = new FoldedFacts();
+    Result replay(long maxPosition, Instant recordedUntil, Instant knownAt) {
+        FoldedFacts facts = new FoldedFacts(knownAt);
         MessageDigest digest = sha256();
         long read = 0;
+        // the replay's own decoders, gone when it ends: a pool kept in a static field would outlive a dev-mode reload
+        ExecutorService decoders = decoders();
         try (Stream<? extends TrackedEventMessage<?>> stream = storageEngine.readEvents(null, false)) {
             Iterator<? extends TrackedEventMessage<?>> events = stream.iterator();
             // decoding (deserialise, re-serialise, digest header) is most of the work and independent per event: a
@@ -58,7 +62,7 @@ final class EventReplay {
             boolean past = false;
             while (!past) {
                 List<TrackedEventMessage<?>> chunk = nextChunk(events);
-                Future<Decoded[]> next = chunk.isEmpty() ? null : DECODERS.submit(() -> decode(chunk));
+                Future<Decoded[]> next = chunk.isEmpty() ? null : decoders.submit(() -> decode(chunk));
                 if (pending != null) {
                     for (Decoded event : await(pending)) {
                         if (event.position() > maxPosition) {
@@ -89,6 +93,8 @@ final class EventReplay {
                     break;
                 }
             }
+        } finally {
+            decoders.shutdownNow();
         }
         return new Result(facts, read, HexFormat.of().formatHex(digest.digest()));
     }
@@ -96,18 +102,21 @@ final class EventReplay {
     /** Events read from the store per chunk handed to the decoders. */
     private static final int CHUNK = 1000;
 
-    /** Shared by all replays; daemon threads, so that they never keep the JVM alive. */
-    private static final ExecutorService DECODERS = Executors.newFixedThreadPool(
-            Math.max(1, Runtime.getRuntime().availableProcessors()), new ThreadFactory() {
-                private final AtomicInteger count = new AtomicInteger();
+    private static final AtomicInteger DECODER_THREADS = new AtomicInteger();
 
-                @Override
-                public Thread newThread(Runnable runnable) {
-                    Thread thread = new Thread(runnable, "audit-replay-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                }
-            });
+    /**
+     * Two decoders at most: a chunk decoding while the next is read, and one more queued behind it. Daemon threads,
+     * so that a replay cut short never keeps the JVM alive.
+     */
+    private static ExecutorService decoders() {
+        ThreadFactory threads = runnable -> {
+            Thread thread = new Thread(runnable, "audit-replay-" + DECODER_THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        return Executors.newFixedThreadPool(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())),
+                threads);
+    }
 
     /**
      * One event ready for the fold and the digest: its payload, the digest's header

@@ -62,7 +62,8 @@ public class KpiVerifier {
 
     /** The question answered from raw events alone, up to {@code position} (and recorded by {@code recordedUntil}). */
     Recomputed recompute(KpiQuestion question, long position, Instant recordedUntil) {
-        EventReplay.Result replay = new EventReplay(storageEngine, serializer).replay(position, recordedUntil);
+        EventReplay.Result replay = new EventReplay(storageEngine, serializer)
+                .replay(position, recordedUntil, question.scope().knownAt());
         Object answer = new KpiAnswers(replay.facts()).answer(question, position);
         return new Recomputed(answer, replay.eventsRead(), replay.digest());
     }

@@ -65,7 +65,7 @@ class EventReplayDigestTest {
         long[] positions = {Long.MAX_VALUE, EVENTS - 1, EVENTS + 10, 1_234, 999, 1_000, 1_001, 0, -1};
         for (long maxPosition : positions) {
             for (Instant recordedUntil : new Instant[] {null, middle, START.minusSeconds(1)}) {
-                EventReplay.Result replay = new EventReplay(store, serializer).replay(maxPosition, recordedUntil);
+                EventReplay.Result replay = new EventReplay(store, serializer).replay(maxPosition, recordedUntil, null);
                 Reference reference = reference(maxPosition, recordedUntil);
                 assertThat(replay.digest()).as("digest up to %d, recorded until %s", maxPosition, recordedUntil)
                         .isEqualTo(reference.digest());
