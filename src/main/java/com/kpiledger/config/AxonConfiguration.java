@@ -18,6 +18,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
@@ -42,6 +43,7 @@ import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.micrometer.GlobalMetricRegistry;
 import org.axonframework.modelling.command.CommandTargetResolver;
+import org.axonframework.queryhandling.QueryBus;
 import org.axonframework.queryhandling.QueryGateway;
 import org.axonframework.serialization.Serializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -244,6 +246,9 @@ public class AxonConfiguration {
                 .registerEventHandler(c -> funnelProjection);
         // Axon's own meters: commands, events and queries (the read models' processors: ProcessorMetrics, same meters)
         new GlobalMetricRegistry(meterRegistry).registerWithConfigurerWithDefaultTags(configurer);
+        // the same meters for the buses, with a capacity window that does not hold ten minutes of messages in the heap
+        configurer.configureMessageMonitor(CommandBus.class, BusMetrics.factory(meterRegistry))
+                .configureMessageMonitor(QueryBus.class, BusMetrics.factory(meterRegistry));
         Configuration built = configurer.buildConfiguration();
         built.commandBus().registerHandlerInterceptor(new LogCorrelation<>());
         built.commandBus().registerHandlerInterceptor(new CommandMetrics(meterRegistry));

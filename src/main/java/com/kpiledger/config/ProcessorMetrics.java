@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An event processor's meters, exactly those axon-micrometer's {@code GlobalMetricRegistry} registers with its default
  * tags (names {@code eventProcessor.*}, tags {@code payloadType} and {@code processorName}; the latency gauge with
- * {@code processorName} only; timers with the same percentiles and expiry; capacity over a 10-second window), but
+ * {@code processorName} only; timers with the same percentiles and expiry; capacity over a 10-second window, where
+ * Axon keeps every message of the last ten minutes in the heap, see BusMetrics), but
  * resolved once per payload type instead of once per message. Axon's monitors build tags and look up nine meters in
  * the registry for every event a processor sees, handled or ignored: 17.6% of a rebuild's CPU. The dashboard and
  * alert rules in infra/ read these series, so names, tags and semantics must stay as they are.
