@@ -21,7 +21,6 @@ import org.axonframework.messaging.Message;
 import org.axonframework.messaging.annotation.MessageIdentifier;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.serialization.UnknownSerializedType;
 
 import java.time.Instant;
@@ -31,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The "funnel" read model: leads, every stage entry (reported or implied), disqualifications and deals. A lead's
@@ -144,20 +144,33 @@ public class FunnelProjection {
     }
 
     private static Map<String, LeadRow> batchLeads() {
-        if (!CurrentUnitOfWork.isStarted()) {
+        BatchingUnitOfWork<?> batch = currentBatch();
+        if (batch == null) {
             return Map.of();
         }
-        UnitOfWork<?> root = CurrentUnitOfWork.get().root();
-        if (!(root instanceof BatchingUnitOfWork<?> batch)) {
-            return Map.of();
-        }
-        return root.getOrComputeResource(BATCH_LEADS, key -> loadLeads(batch.getMessages()));
+        return batch.getOrComputeResource(BATCH_LEADS, key -> {
+            Map<String, LeadRow> leads = new HashMap<>();
+            // only the events that copy an earlier lead's attribution need it loaded
+            for (LeadRow lead : loadByLeadIds(LeadRow.class, leadIds(batch, NEEDS_LEAD::contains))) {
+                leads.put(lead.leadId, lead);
+            }
+            return leads;
+        });
     }
 
-    private static Map<String, LeadRow> loadLeads(List<? extends Message<?>> messages) {
+    /** The batch's root unit of work, or null when events are handled one by one. */
+    private static BatchingUnitOfWork<?> currentBatch() {
+        if (!CurrentUnitOfWork.isStarted()) {
+            return null;
+        }
+        return CurrentUnitOfWork.get().root() instanceof BatchingUnitOfWork<?> batch ? batch : null;
+    }
+
+    /** The leads of the batch's events whose payload type is {@code wanted}, in the batch's order. */
+    private static Set<String> leadIds(BatchingUnitOfWork<?> batch, Predicate<Class<?>> wanted) {
         Set<String> ids = new LinkedHashSet<>();
-        for (Message<?> message : messages) {
-            if (!NEEDS_LEAD.contains(message.getPayloadType())) {
+        for (Message<?> message : batch.getMessages()) {
+            if (!wanted.test(message.getPayloadType())) {
                 continue;
             }
             try {
@@ -166,18 +179,23 @@ public class FunnelProjection {
                 // left to its own handling, which fails and parks it as it always did
             }
         }
-        Map<String, LeadRow> leads = new HashMap<>();
-        List<String> all = new ArrayList<>(ids);
+        return ids;
+    }
+
+    /** The rows of {@code entity} of these leads, {@value #IDS_PER_QUERY} leads per query. */
+    private static <T> List<T> loadByLeadIds(Class<T> entity, Set<String> leadIds) {
+        List<T> rows = new ArrayList<>();
+        List<String> all = new ArrayList<>(leadIds);
         for (int from = 0; from < all.size(); from += IDS_PER_QUERY) {
-            // COMMIT: no flush of the batch's pending inserts in the middle of the batch (they are found by findById)
-            LeadRow.getEntityManager()
-                    .createQuery("FROM LeadRow WHERE leadId IN :ids", LeadRow.class)
+            // COMMIT: no flush of the batch's pending inserts in the middle of the batch (they are found by findById,
+            // or for first entries added to the batch's map as they are persisted)
+            rows.addAll(LeadRow.getEntityManager()
+                    .createQuery("FROM " + entity.getSimpleName() + " WHERE leadId IN :ids", entity)
                     .setParameter("ids", all.subList(from, Math.min(all.size(), from + IDS_PER_QUERY)))
                     .setFlushMode(FlushModeType.COMMIT)
-                    .getResultList()
-                    .forEach(lead -> leads.put(lead.leadId, lead));
+                    .getResultList());
         }
-        return leads;
+        return rows;
     }
 
     private void enter(LeadRow lead, String eventId, FunnelStage stage, Instant enteredAt, boolean implied,
@@ -221,40 +239,18 @@ public class FunnelProjection {
     }
 
     private static BatchFirstEntries batchFirstEntries() {
-        if (!CurrentUnitOfWork.isStarted()) {
+        BatchingUnitOfWork<?> batch = currentBatch();
+        if (batch == null) {
             return null;
         }
-        UnitOfWork<?> root = CurrentUnitOfWork.get().root();
-        if (!(root instanceof BatchingUnitOfWork<?> batch)) {
-            return null;
-        }
-        return root.getOrComputeResource(BATCH_FIRST_ENTRIES, key -> loadFirstEntries(batch.getMessages()));
-    }
-
-    private static BatchFirstEntries loadFirstEntries(List<? extends Message<?>> messages) {
-        Set<String> ids = new LinkedHashSet<>();
-        for (Message<?> message : messages) {
-            if (!LeadEvent.class.isAssignableFrom(message.getPayloadType())) {
-                continue;
+        return batch.getOrComputeResource(BATCH_FIRST_ENTRIES, key -> {
+            Set<String> leadIds = leadIds(batch, LeadEvent.class::isAssignableFrom);
+            BatchFirstEntries loaded = new BatchFirstEntries(leadIds, new HashMap<>());
+            for (FirstEntryRow first : loadByLeadIds(FirstEntryRow.class, leadIds)) {
+                loaded.rows.put(new FirstEntryRow.Key(first.leadId, first.stage), first);
             }
-            try {
-                ids.add(((LeadEvent) message.getPayload()).leadId());
-            } catch (RuntimeException unreadable) {
-                // left to its own handling, which fails and parks it as it always did
-            }
-        }
-        BatchFirstEntries loaded = new BatchFirstEntries(ids, new HashMap<>());
-        List<String> all = new ArrayList<>(ids);
-        for (int from = 0; from < all.size(); from += IDS_PER_QUERY) {
-            // COMMIT: as for the leads; rows persisted in this batch are added to the map by count()
-            FirstEntryRow.getEntityManager()
-                    .createQuery("FROM FirstEntryRow WHERE leadId IN :ids", FirstEntryRow.class)
-                    .setParameter("ids", all.subList(from, Math.min(all.size(), from + IDS_PER_QUERY)))
-                    .setFlushMode(FlushModeType.COMMIT)
-                    .getResultList()
-                    .forEach(first -> loaded.rows.put(new FirstEntryRow.Key(first.leadId, first.stage), first));
-        }
-        return loaded;
+            return loaded;
+        });
     }
 
     /** The first-entry rows of a batch's leads: every row of {@code leadIds} is in {@code rows}, or does not exist. */
