@@ -103,12 +103,19 @@ class TwoNodesIT {
                         "outcome", "WON", "amount", 100, "currency", "EUR", "grossMargin", 0.5,
                         "closedAt", "2030-01-10T10:00:00Z")).get("position").asLong());
             }
+            if (i % 5 == 0) {
+                // the campaign's spend from both nodes, into the same monthly spend rows
+                position = Math.max(position, post(to, "/api/campaigns/multi-1/spend", Map.of("spendId", "s-" + i,
+                        "amount", 10 + i, "currency", "EUR", "spentOn", "2030-01-0" + (1 + i / 5),
+                        "costType", "MEDIA")).get("position").asLong());
+            }
         }
         // both nodes answer, and read their own and each other's writes
         for (Node node : nodes) {
             JsonNode summary = get(node, "/api/kpis/summary?from=2030-01-01&to=2030-02-01&minPosition=" + position);
             assertThat(summary.get("leads").asLong()).as(node.id()).isEqualTo(40);
             assertThat(summary.get("customers").asLong()).as(node.id()).isEqualTo(10);
+            assertThat(summary.get("spend").decimalValue()).as(node.id()).isEqualByComparingTo("220");
         }
         // what each node applied: both took part, and every lead's capture was applied once, by one of them
         List<List<String>> appliedBy = sql("SELECT applied_by, COUNT(*) FROM kpi_lead GROUP BY applied_by ORDER BY 1");
@@ -177,8 +184,8 @@ class TwoNodesIT {
     }
 
     /**
-     * Every event's facts exist once: one row per event (and per stage, for stage entries), and every lead capture in
-     * the store has its lead row.
+     * Every event's facts exist once: one row per event (and per stage, for stage entries), every lead capture in the
+     * store has its lead row, and the monthly spend rows count every spend fact once.
      */
     private static void assertEveryEventProjectedOnce() throws SQLException {
         for (String table : List.of("kpi_spend_fact", "kpi_disqualification", "kpi_deal")) {
@@ -191,6 +198,9 @@ class TwoNodesIT {
                 .isEqualTo(sql("SELECT COUNT(*) FROM DomainEventEntry WHERE payloadType LIKE '%LeadCapturedEvent'"));
         assertThat(sql("SELECT COUNT(*) FROM kpi_deal"))
                 .isEqualTo(sql("SELECT COUNT(*) FROM DomainEventEntry WHERE payloadType LIKE '%DealClosedEvent'"));
+        // the monthly spend rows sum every fact once, whichever node applied it
+        assertThat(sql("SELECT COALESCE(SUM(facts), 0), COALESCE(SUM(amount), 0) FROM kpi_spend_month"))
+                .isEqualTo(sql("SELECT COUNT(*), COALESCE(SUM(amount_delta), 0) FROM kpi_spend_fact"));
     }
 
     private static List<List<String>> sql(String query) {

@@ -124,6 +124,7 @@ public class FunnelProjection {
 
     @ResetHandler
     void reset() {
+        StageMonthRow.deleteAll();
         FirstEntryRow.deleteAll();
         StageEntry.deleteAll();
         Disqualification.deleteAll();
@@ -209,15 +210,22 @@ public class FunnelProjection {
         count(entry);
     }
 
-    /** Adds the entry to its lead's first-entry row for the stage, creating the row with the pair's first entry. */
+    /**
+     * Adds the entry to its lead's first-entry row for the stage, creating the row with the pair's first entry; a pair
+     * is counted in its month's {@link StageMonthRow} while it has one entry.
+     */
     static void count(StageEntry entry) {
         FirstEntryRow first = firstEntry(entry.leadId, entry.stage);
         if (first != null) {
+            if (first.entries == 1) {
+                StageMonths.uncounted(first, entry.position);
+            }
             first.add(entry);
             return;
         }
         first = FirstEntryRow.of(entry);
         first.persist();
+        StageMonths.counted(first);
         BatchFirstEntries batch = batchFirstEntries();
         if (batch != null) {
             batch.rows.put(new FirstEntryRow.Key(first.leadId, first.stage), first);

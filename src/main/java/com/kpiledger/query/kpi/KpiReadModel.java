@@ -6,6 +6,7 @@ import com.kpiledger.coreapi.lead.DealOutcome;
 import com.kpiledger.coreapi.shared.InvalidCommandException;
 import com.kpiledger.query.funnel.FirstEntryRow;
 import com.kpiledger.query.funnel.FunnelStage;
+import com.kpiledger.query.funnel.StageMonthRow;
 import com.kpiledger.query.kpi.KpiInputs.Attribution;
 import com.kpiledger.query.kpi.KpiInputs.CohortLead;
 import com.kpiledger.query.kpi.KpiInputs.CustomerValue;
@@ -14,6 +15,7 @@ import com.kpiledger.query.kpi.KpiInputs.SpendAmount;
 import com.kpiledger.query.kpi.KpiInputs.SqlTiming;
 import com.kpiledger.query.kpi.KpiInputs.StageCount;
 import com.kpiledger.query.kpi.KpiInputs.WonDeal;
+import com.kpiledger.query.spend.SpendMonthRow;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -47,6 +49,10 @@ public class KpiReadModel implements KpiFactSource {
 
     /** Roughly how many index entries cost as much as reading one event row (measured on PostgreSQL 15, tier M). */
     private static final int INDEX_ENTRIES_PER_EVENT_ROW = 8;
+    /** PostgreSQL's random_page_cost for the KPI queries (see {@link #planForTheParametersGiven}). */
+    private static final String RANDOM_PAGE_COST = "1.1";
+    /** Beyond this many campaigns to sum from their facts, the whole period is summed from the facts. */
+    private static final int MAX_CAMPAIGNS_FROM_FACTS = 500;
 
     @Inject
     EntityManager entityManager;
@@ -59,6 +65,11 @@ public class KpiReadModel implements KpiFactSource {
      * statement on the server from its fifth use on, and PostgreSQL then may switch to a generic plan, which cannot see
      * that a year's period holds most of the rows: for the stage counts it chose a sort spilling to disk (300 ms
      * instead of 30 on tier M). Planning each time costs about a millisecond per query.
+     *
+     * <p>It also plans for read models held in memory (random reads costing little more than sequential ones, as on
+     * SSDs): with PostgreSQL's default of 4, made for spinning disks, the entries of the few leads with several entries
+     * per stage were found by reading the whole stage-entry table (27-45 ms on tier M) instead of by their index
+     * (7-11 ms).
      */
     public void planForTheParametersGiven() {
         if (postgres == null) {
@@ -69,6 +80,7 @@ public class KpiReadModel implements KpiFactSource {
             entityManager.unwrap(Session.class).doWork(connection -> {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+                    statement.execute("SET LOCAL random_page_cost = " + RANDOM_PAGE_COST);
                 }
             });
         }
@@ -200,17 +212,72 @@ public class KpiReadModel implements KpiFactSource {
         return channels;
     }
 
+    /**
+     * The period's spend per campaign and cost type: the months wholly inside the period from their {@link SpendMonthRow}
+     * rows, where every fact a row sums is within the cut; the rest from the facts. A row is within the cut when it was
+     * recorded in a month before that of "as known at" (so by then) and its highest position is the answer's or lower.
+     * A campaign with a row beyond the answer's position (a read model running ahead of the other) is summed from its
+     * facts alone. The facts summed are therefore those of the partial months at the period's edges, those recorded in
+     * the month of "as known at" (up to it), and those of such campaigns: nothing counted twice, nothing left out.
+     */
     private List<SpendAmount> spend(Cut cut, String currency) {
+        LocalDate from = cut.scope.from();
+        LocalDate to = cut.scope.to();
+        // [wholeFrom, wholeTo) are the months wholly inside the period (none if wholeFrom >= wholeTo)
+        LocalDate wholeFrom = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
+        LocalDate wholeTo = to.withDayOfMonth(1);
+        LocalDate knownMonth = cut.scope.knownAt() == null ? null
+                : LocalDate.ofInstant(cut.scope.knownAt(), ZoneOffset.UTC).withDayOfMonth(1);
+        Map<List<Object>, BigDecimal> sums = new LinkedHashMap<>();
+        Set<String> aheadOfPosition = new HashSet<>();
+        if (wholeFrom.isBefore(wholeTo)) {
+            Query months = entityManager.createQuery("SELECT m.campaignId, m.costType, SUM(m.amount), MAX(m.maxPosition)"
+                    + " FROM SpendMonthRow m WHERE m.currency = :currency"
+                    + " AND m.spentMonth >= :wholeFrom AND m.spentMonth < :wholeTo"
+                    + (knownMonth == null ? "" : " AND m.recordedMonth < :knownMonth")
+                    + " GROUP BY m.campaignId, m.costType");
+            months.setParameter("currency", currency).setParameter("wholeFrom", wholeFrom)
+                    .setParameter("wholeTo", wholeTo);
+            if (knownMonth != null) {
+                months.setParameter("knownMonth", knownMonth);
+            }
+            for (Object row : months.getResultList()) {
+                Object[] columns = (Object[]) row;
+                if (((Number) columns[3]).longValue() > cut.position) {
+                    aheadOfPosition.add((String) columns[0]);
+                } else {
+                    sums.put(Arrays.asList(columns[0], columns[1]), (BigDecimal) columns[2]);
+                }
+            }
+            sums.keySet().removeIf(key -> aheadOfPosition.contains((String) key.get(0)));
+        }
+        boolean monthsUsed = wholeFrom.isBefore(wholeTo) && aheadOfPosition.size() <= MAX_CAMPAIGNS_FROM_FACTS;
+        if (!monthsUsed) {
+            sums.clear();
+        }
         Query query = cut.query("SELECT f.campaignId, f.costType, SUM(f.amountDelta) FROM SpendFact f"
                 + " WHERE f.spentOn >= :fromDate AND f.spentOn < :toDate AND f.currency = :currency" + cut.known("f")
+                + (monthsUsed ? " AND ((f.spentOn >= :fromDate AND f.spentOn < :wholeFrom)"
+                        + " OR (f.spentOn >= :wholeTo AND f.spentOn < :toDate)"
+                        + (knownMonth == null ? "" : " OR f.recordedAt >= :knownMonthStart")
+                        + (aheadOfPosition.isEmpty() ? "" : " OR f.campaignId IN :aheadOfPosition") + ")" : "")
                 + " GROUP BY f.campaignId, f.costType", false);
-        query.setParameter("fromDate", cut.scope.from()).setParameter("toDate", cut.scope.to())
-                .setParameter("currency", currency);
-        List<SpendAmount> spend = new ArrayList<>();
+        query.setParameter("fromDate", from).setParameter("toDate", to).setParameter("currency", currency);
+        if (monthsUsed) {
+            query.setParameter("wholeFrom", wholeFrom).setParameter("wholeTo", wholeTo);
+            if (knownMonth != null) {
+                query.setParameter("knownMonthStart", startOf(knownMonth));
+            }
+            if (!aheadOfPosition.isEmpty()) {
+                query.setParameter("aheadOfPosition", aheadOfPosition);
+            }
+        }
         for (Object row : query.getResultList()) {
             Object[] columns = (Object[]) row;
-            spend.add(new SpendAmount((String) columns[0], (CostType) columns[1], (BigDecimal) columns[2]));
+            sums.merge(Arrays.asList(columns[0], columns[1]), (BigDecimal) columns[2], BigDecimal::add);
         }
+        List<SpendAmount> spend = new ArrayList<>();
+        sums.forEach((key, amount) -> spend.add(new SpendAmount((String) key.get(0), (CostType) key.get(1), amount)));
         return spend;
     }
 
@@ -245,10 +312,79 @@ public class KpiReadModel implements KpiFactSource {
      */
     private List<StageCount> stageCounts(Cut cut) {
         Map<List<Object>, long[]> counts = new LinkedHashMap<>();
-        for (Object[] row : cut.rows("SELECT f.campaignId, f.leadChannel, f.stage, COUNT(*),"
+        Months months = new Months(cut);
+        // first the pairs not in month rows, in one statement; then the month rows, each of which must be within the
+        // cut: a batch committing in between raises the position bound of every row it changes, so that is seen
+        boolean monthRowsUsed = months.any();
+        countInto(counts, singleAndSeveralEntryPairs(cut, monthRowsUsed ? months : null));
+        if (monthRowsUsed) {
+            Map<List<Object>, long[]> fromMonths = new LinkedHashMap<>();
+            boolean allWithinCut = true;
+            for (Object result : months.bind(entityManager.createQuery("SELECT m.campaignKey, m.channelKey, m.stage,"
+                    + " SUM(m.pairs), SUM(m.implied), MAX(m.maxPosition) FROM StageMonthRow m"
+                    + " WHERE m.enteredMonth >= :wholeFrom AND m.enteredMonth < :wholeTo"
+                    + (months.knownMonth == null ? "" : " AND m.recordedMonth < :knownMonth")
+                    + " GROUP BY m.campaignKey, m.channelKey, m.stage"), false).getResultList()) {
+                Object[] row = (Object[]) result;
+                if (((Number) row[5]).longValue() > cut.position) {
+                    allWithinCut = false;
+                    break;
+                }
+                fromMonths.put(Arrays.asList(StageMonthRow.valueOf((String) row[0]), StageMonthRow.valueOf((String) row[1]),
+                        row[2]), new long[]{((Number) row[3]).longValue(), ((Number) row[4]).longValue()});
+            }
+            if (allWithinCut) {
+                fromMonths.forEach((key, count) -> {
+                    long[] total = counts.computeIfAbsent(key, k -> new long[2]);
+                    total[0] += count[0];
+                    total[1] += count[1];
+                });
+            } else {
+                // a read model running ahead of the answer's position: every pair from its row or entries
+                counts.clear();
+                countInto(counts, singleAndSeveralEntryPairs(cut, null));
+            }
+        }
+        List<StageCount> stageCounts = new ArrayList<>();
+        counts.forEach((key, count) -> {
+            if (count[0] != 0) {
+                stageCounts.add(new StageCount(new Attribution((String) key.get(0), (String) key.get(1)),
+                        (FunnelStage) key.get(2), count[0], count[1]));
+            }
+        });
+        return stageCounts;
+    }
+
+    private static void countInto(Map<List<Object>, long[]> counts, List<Object[]> rows) {
+        for (Object[] row : rows) {
+            // the same attribution and stage may come from several parts
+            long[] count = counts.computeIfAbsent(Arrays.asList(row[0], row[1], row[2]), key -> new long[2]);
+            count[0] += ((Number) row[3]).longValue();
+            count[1] += ((Number) row[4]).longValue();
+        }
+    }
+
+    /**
+     * The period's first entries counted per attribution and stage, except those counted by the month rows of
+     * {@code months} (if given). Two parts of one statement (one snapshot of both tables, which the projection writes
+     * in one transaction):
+     * <ul>
+     * <li>a lead's only entry into a stage (nearly every pair) is read from its {@link FirstEntryRow} row, which carries
+     * that entry's clocks, so the cut keeps or drops it exactly as it would the entry;</li>
+     * <li>a pair with several entries may have another first entry under each cut (late, restated or out-of-order
+     * facts), so its entries are grouped as before: the first (and first reported) entry among those known.</li>
+     * </ul>
+     * Entries from the period's end on are left out before grouping, which changes nothing (they can neither be a first
+     * entry in the period nor make one implied: a first reported entry after the first entry means implied, as does
+     * none) but spares grouping leads of later periods.
+     */
+    private List<Object[]> singleAndSeveralEntryPairs(Cut cut, Months months) {
+        Query query = cut.query("SELECT f.campaignId, f.leadChannel, f.stage, COUNT(*),"
                 + " SUM(CASE WHEN f.firstReportedAt IS NULL OR f.firstReportedAt > f.enteredAt THEN 1 ELSE 0 END)"
                 + " FROM FirstEntryRow f WHERE f.entries = 1"
                 + " AND f.enteredAt >= :fromInstant AND f.enteredAt < :toInstant" + cut.known("f")
+                + (months == null ? "" : " AND (f.enteredAt < :wholeFromInstant OR f.enteredAt >= :wholeToInstant"
+                        + (months.knownMonth == null ? "" : " OR f.recordedAt >= :knownMonthStart") + ")")
                 + " GROUP BY f.campaignId, f.leadChannel, f.stage"
                 + " UNION ALL"
                 + " SELECT m.campaignId, m.leadChannel, m.stage, COUNT(*),"
@@ -261,17 +397,13 @@ public class KpiReadModel implements KpiFactSource {
                 + " AND x.entries > 1)"
                 + " GROUP BY e.leadId, e.campaignId, e.leadChannel, e.stage"
                 + " HAVING MIN(e.enteredAt) >= :fromInstant) m"
-                + " GROUP BY m.campaignId, m.leadChannel, m.stage", true)) {
-            // the same attribution and stage may come from both parts
-            long[] count = counts.computeIfAbsent(Arrays.asList(row[0], row[1], row[2]), key -> new long[2]);
-            count[0] += ((Number) row[3]).longValue();
-            count[1] += ((Number) row[4]).longValue();
+                + " GROUP BY m.campaignId, m.leadChannel, m.stage", true);
+        if (months != null) {
+            months.bind(query, true);
         }
-        List<StageCount> stageCounts = new ArrayList<>();
-        counts.forEach((key, count) -> stageCounts.add(new StageCount(
-                new Attribution((String) key.get(0), (String) key.get(1)), (FunnelStage) key.get(2),
-                count[0], count[1])));
-        return stageCounts;
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = query.getResultList();
+        return rows;
     }
 
     private List<WonDeal> wonDeals(Cut cut, String currency) {
@@ -363,6 +495,46 @@ public class KpiReadModel implements KpiFactSource {
 
     private static String enumLiteral(FunnelStage stage) {
         return FunnelStage.class.getName() + "." + stage.name();
+    }
+
+    /**
+     * The months wholly inside a cut's period, [wholeFrom, wholeTo), read from month rows when they are within the cut;
+     * and the month of "as known at", whose facts are read one by one (rows of earlier recorded months are known by
+     * then as a whole).
+     */
+    private static final class Months {
+
+        final LocalDate wholeFrom;
+        final LocalDate wholeTo;
+        final LocalDate knownMonth;
+
+        Months(Cut cut) {
+            LocalDate from = cut.scope.from();
+            wholeFrom = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
+            wholeTo = cut.scope.to().withDayOfMonth(1);
+            knownMonth = cut.scope.knownAt() == null ? null
+                    : LocalDate.ofInstant(cut.scope.knownAt(), ZoneOffset.UTC).withDayOfMonth(1);
+        }
+
+        boolean any() {
+            return wholeFrom.isBefore(wholeTo);
+        }
+
+        /** Sets the parameters: as instants for the queries of facts, as dates for those of month rows. */
+        Query bind(Query query, boolean asInstants) {
+            if (asInstants) {
+                query.setParameter("wholeFromInstant", startOf(wholeFrom)).setParameter("wholeToInstant", startOf(wholeTo));
+                if (knownMonth != null) {
+                    query.setParameter("knownMonthStart", startOf(knownMonth));
+                }
+            } else {
+                query.setParameter("wholeFrom", wholeFrom).setParameter("wholeTo", wholeTo);
+                if (knownMonth != null) {
+                    query.setParameter("knownMonth", knownMonth);
+                }
+            }
+            return query;
+        }
     }
 
     /**

@@ -63,7 +63,7 @@ class FirstEntryRowTest {
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 20261125})
-    void theSummaryQueriesAnswerAsThePerEntryQueriesUnderEveryCut(long seed) {
+    void theSummaryQueriesAnswerAsThePerEntryQueriesUnderEveryCut(long seed) throws InterruptedException {
         Random random = new Random(seed);
         int year = 2071 + (int) (seed % 4);
         String prefix = "fe-" + UUID.randomUUID().toString().substring(0, 8) + "-";
@@ -82,6 +82,11 @@ class FirstEntryRowTest {
                 positions.add(history.positions.get(random.nextInt(history.positions.size())));
                 knownAts.add(history.recordedTimes.get(random.nextInt(history.recordedTimes.size())));
             }
+            // "as known at" exactly at the start of a month entries were recorded in, and just before it
+            Instant monthStart = StageMonths.monthOf(history.recordedTimes.get(history.recordedTimes.size() / 2))
+                    .atStartOfDay(ZoneOffset.UTC).toInstant();
+            knownAts.add(monthStart);
+            knownAts.add(monthStart.minusNanos(1000));
             int checked = 0;
             for (LocalDate[] period : periods) {
                 for (long position : positions) {
@@ -94,10 +99,14 @@ class FirstEntryRowTest {
                     }
                 }
             }
-            assertThat(checked).isEqualTo(4 * 8 * 7);
+            assertThat(checked).isEqualTo(4 * 8 * 9);
             assertThat(history.severalEntries()).as("pairs with several entries").isGreaterThan(10);
+            assertThat(history.recordedTimes.stream().map(StageMonths::monthOf).distinct().count())
+                    .as("months recorded in").isGreaterThan(2);
             QuarkusTransaction.requiringNew().run(this::firstEntryRowsAreTheStageEntriesGrouped);
             QuarkusTransaction.requiringNew().run(() -> theMigrationFillsInWhatTheProjectionWrote(history.prefix));
+            monthRowsCountTheSingleEntryPairs();
+            QuarkusTransaction.requiringNew().run(() -> theMigrationCountsWhatTheProjectionCounted(history.prefix));
         } finally {
             QuarkusTransaction.requiringNew().run(() -> history.delete(entityManager));
         }
@@ -163,8 +172,63 @@ class FirstEntryRowTest {
         assertThat(normalized(migrated)).isEqualTo(normalized(projected));
     }
 
+    /**
+     * Every month row counts the pairs with a single entry of its attribution, stage and months, and every such pair is
+     * counted. Read in two statements, so a projection still applying another test's events may commit in between:
+     * compared again a few times before failing.
+     */
+    void monthRowsCountTheSingleEntryPairs() throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            List<Set<String>> expectedAndActual = QuarkusTransaction.requiringNew().call(() -> {
+                Map<String, long[]> expected = new HashMap<>();
+                for (FirstEntryRow row : FirstEntryRow.<FirstEntryRow>list("entries", 1)) {
+                    long[] count = expected.computeIfAbsent(List.of(StageMonthRow.keyOf(row.campaignId),
+                            StageMonthRow.keyOf(row.leadChannel), row.stage, StageMonths.monthOf(row.enteredAt),
+                            StageMonths.monthOf(row.recordedAt)).toString(), key -> new long[2]);
+                    count[0]++;
+                    count[1] += row.firstReportedAt == null || row.firstReportedAt.isAfter(row.enteredAt) ? 1 : 0;
+                }
+                Set<String> actual = StageMonthRow.<StageMonthRow>streamAll().filter(row -> row.pairs != 0)
+                        .map(row -> List.of(row.campaignKey, row.channelKey, row.stage, row.enteredMonth,
+                                row.recordedMonth) + " " + row.pairs + " " + row.implied)
+                        .collect(Collectors.toSet());
+                return List.of(expected.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()[0] + " "
+                        + e.getValue()[1]).collect(Collectors.toSet()), actual);
+            });
+            if (expectedAndActual.get(0).equals(expectedAndActual.get(1)) || attempt == 5) {
+                assertThat(expectedAndActual.get(1)).isEqualTo(expectedAndActual.get(0));
+                return;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /**
+     * A deployment upgraded from V6 gets its month rows from V7's INSERT: run that statement for this history's leads
+     * and compare with what the projection counted (the history's attributions are its own).
+     */
+    void theMigrationCountsWhatTheProjectionCounted(String prefix) {
+        String mine = " WHERE (campaignKey LIKE :prefix OR channelKey LIKE :prefix)";
+        String columns = "SELECT campaignKey, channelKey, stage, enteredMonth, recordedMonth, pairs, implied"
+                + " FROM StageMonthRow" + mine + " AND pairs <> 0";
+        List<?> projected = entityManager.createQuery(columns).setParameter("prefix", prefix + "%").getResultList();
+        assertThat(projected).isNotEmpty();
+        entityManager.createQuery("DELETE FROM StageMonthRow" + mine).setParameter("prefix", prefix + "%")
+                .executeUpdate();
+        String backfill = migrationStatement("INSERT INTO kpi_stage_month", "V7__monthly_rollups.sql")
+                .replace("FROM kpi_first_entry WHERE entries = 1)",
+                        "FROM kpi_first_entry WHERE entries = 1 AND lead_id LIKE '" + prefix + "%')");
+        assertThat(entityManager.createNativeQuery(backfill).executeUpdate()).isEqualTo(projected.size());
+        List<?> migrated = entityManager.createQuery(columns).setParameter("prefix", prefix + "%").getResultList();
+        assertThat(normalized(migrated)).isEqualTo(normalized(projected));
+    }
+
     private static String migrationStatement(String start) {
-        try (InputStream in = FirstEntryRowTest.class.getResourceAsStream("/db/migration/V6__first_entries.sql")) {
+        return migrationStatement(start, "V6__first_entries.sql");
+    }
+
+    private static String migrationStatement(String start, String file) {
+        try (InputStream in = FirstEntryRowTest.class.getResourceAsStream("/db/migration/" + file)) {
             String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             int from = sql.indexOf(start);
             assertThat(from).as(start).isNotNegative();
@@ -328,8 +392,10 @@ class FirstEntryRowTest {
             fact.campaignId = attribution.campaignId();
             fact.leadChannel = attribution.leadChannel();
             fact.position = position;
-            // a second per position, give or take up to 5 s: neighbouring positions are often recorded out of order
-            fact.recordedAt = recordingStart.plusSeconds(position - 1_000_000 + random.nextInt(11) - 5);
+            // twelve hours per position, give or take up to eighteen: neighbouring positions are often recorded out of
+            // order, and the facts are recorded over several months (the month rows are kept per month recorded)
+            fact.recordedAt = recordingStart.plusSeconds((position - 1_000_000) * 43_200
+                    + random.nextInt(129_601) - 64_800);
             fact.appliedBy = "test";
             positions.add(position);
             recordedTimes.add(fact.recordedAt);
@@ -347,6 +413,8 @@ class FirstEntryRowTest {
         }
 
         void delete(EntityManager entityManager) {
+            entityManager.createQuery("DELETE FROM StageMonthRow WHERE campaignKey LIKE :prefix"
+                    + " OR channelKey LIKE :prefix").setParameter("prefix", prefix + "%").executeUpdate();
             for (String table : List.of("FirstEntryRow", "StageEntry", "DealFact")) {
                 entityManager.createQuery("DELETE FROM " + table + " WHERE leadId LIKE :prefix")
                         .setParameter("prefix", prefix + "%").executeUpdate();
