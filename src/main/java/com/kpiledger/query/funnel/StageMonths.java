@@ -1,34 +1,18 @@
 package com.kpiledger.query.funnel;
 
-import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
-import org.hibernate.Session;
+import com.kpiledger.query.BatchUpserts;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Comparator;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * Keeps {@link StageMonthRow} rows: the changes of a batch are summed per row in memory and written when the batch
- * commits, one upsert per row, in key order. The funnel's segments share these rows (a campaign's leads are spread over
- * every segment), so two batches may change the same rows at once: writing them last keeps their locks short, and
- * writing them in one order means two batches wait for each other but never deadlock.
+ * Keeps {@link StageMonthRow} rows through {@link BatchUpserts}: the funnel's segments share these rows (a campaign's
+ * leads are spread over every segment), so two batches may change the same rows at once; written last and in key
+ * order, they wait for each other but never deadlock.
  */
 final class StageMonths {
-
-    /** The changes of the batch being handled (a resource of the batch's unit of work). */
-    private static final String BATCH_CHANGES = StageMonths.class.getName() + "/changes";
-
-    private static final Comparator<MonthKey> ORDER = Comparator.comparing(MonthKey::campaignKey)
-            .thenComparing(MonthKey::channelKey).thenComparing(MonthKey::stage)
-            .thenComparing(MonthKey::enteredMonth).thenComparing(MonthKey::recordedMonth);
 
     private static final String POSTGRES_UPSERT = "INSERT INTO kpi_stage_month (campaign_key, channel_key, stage,"
             + " entered_month, recorded_month, pairs, implied, max_position, applied_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -36,7 +20,6 @@ final class StageMonths {
             + " pairs = kpi_stage_month.pairs + EXCLUDED.pairs, implied = kpi_stage_month.implied + EXCLUDED.implied,"
             + " max_position = GREATEST(kpi_stage_month.max_position, EXCLUDED.max_position),"
             + " applied_by = EXCLUDED.applied_by";
-    /** H2 (the embedded default) has no ON CONFLICT; the standard MERGE does the same there. */
     private static final String STANDARD_UPSERT = "MERGE INTO kpi_stage_month t USING (VALUES (CAST(? AS VARCHAR(64)),"
             + " CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(16)), CAST(? AS DATE), CAST(? AS DATE), CAST(? AS BIGINT),"
             + " CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS VARCHAR(255))))"
@@ -49,12 +32,34 @@ final class StageMonths {
             + " implied, max_position, applied_by) VALUES (s.campaign_key, s.channel_key, s.stage, s.entered_month,"
             + " s.recorded_month, s.pairs, s.implied, s.max_position, s.applied_by)";
 
+    private static final BatchUpserts<MonthKey, Change> ROWS = new BatchUpserts<>("stage-months", POSTGRES_UPSERT,
+            STANDARD_UPSERT, Change::new, (statement, key, change) -> {
+        statement.setString(1, key.campaignKey());
+        statement.setString(2, key.channelKey());
+        statement.setString(3, key.stage().name());
+        statement.setObject(4, key.enteredMonth());
+        statement.setObject(5, key.recordedMonth());
+        statement.setLong(6, change.pairs);
+        statement.setLong(7, change.implied);
+        statement.setLong(8, change.maxPosition);
+        statement.setString(9, change.appliedBy);
+    });
+
     private StageMonths() {
     }
 
     /** A row's key; campaign and channel as stored (see {@link StageMonthRow#keyOf}). */
     record MonthKey(String campaignKey, String channelKey, FunnelStage stage, LocalDate enteredMonth,
-                    LocalDate recordedMonth) {
+                    LocalDate recordedMonth) implements Comparable<MonthKey> {
+
+        private static final Comparator<MonthKey> ORDER = Comparator.comparing(MonthKey::campaignKey)
+                .thenComparing(MonthKey::channelKey).thenComparing(MonthKey::stage)
+                .thenComparing(MonthKey::enteredMonth).thenComparing(MonthKey::recordedMonth);
+
+        @Override
+        public int compareTo(MonthKey other) {
+            return ORDER.compare(this, other);
+        }
     }
 
     /** What a batch changes in one row. */
@@ -83,65 +88,15 @@ final class StageMonths {
         MonthKey key = new MonthKey(StageMonthRow.keyOf(single.campaignId), StageMonthRow.keyOf(single.leadChannel),
                 single.stage, monthOf(single.enteredAt), monthOf(single.recordedAt));
         boolean implied = single.firstReportedAt == null || single.firstReportedAt.isAfter(single.enteredAt);
-        Map<MonthKey, Change> changes = batchChanges();
-        boolean immediate = changes == null;
-        if (immediate) {
-            changes = new TreeMap<>(ORDER);
-        }
-        Change change = changes.computeIfAbsent(key, k -> new Change());
-        change.pairs += sign;
-        change.implied += implied ? sign : 0;
-        change.maxPosition = Math.max(change.maxPosition, position);
-        change.appliedBy = single.appliedBy;
-        if (immediate) {
-            write(changes);
-        }
+        ROWS.change(key, change -> {
+            change.pairs += sign;
+            change.implied += implied ? sign : 0;
+            change.maxPosition = Math.max(change.maxPosition, position);
+            change.appliedBy = single.appliedBy;
+        });
     }
 
     static LocalDate monthOf(Instant at) {
         return LocalDate.ofInstant(at, ZoneOffset.UTC).withDayOfMonth(1);
-    }
-
-    /** The batch's changes, written when it commits; null when events are handled one by one. */
-    private static Map<MonthKey, Change> batchChanges() {
-        if (!CurrentUnitOfWork.isStarted()
-                || !(CurrentUnitOfWork.get().root() instanceof BatchingUnitOfWork<?> batch)) {
-            return null;
-        }
-        return batch.getOrComputeResource(BATCH_CHANGES, name -> {
-            Map<MonthKey, Change> changes = new TreeMap<>(ORDER);
-            batch.onPrepareCommit(unitOfWork -> write(changes));
-            return changes;
-        });
-    }
-
-    private static void write(Map<MonthKey, Change> changes) {
-        if (changes.isEmpty()) {
-            return;
-        }
-        StageMonthRow.getEntityManager().unwrap(Session.class).doWork(connection -> {
-            try (PreparedStatement upsert = connection.prepareStatement(upsertFor(connection))) {
-                for (Map.Entry<MonthKey, Change> entry : changes.entrySet()) {
-                    MonthKey key = entry.getKey();
-                    Change change = entry.getValue();
-                    upsert.setString(1, key.campaignKey());
-                    upsert.setString(2, key.channelKey());
-                    upsert.setString(3, key.stage().name());
-                    upsert.setObject(4, key.enteredMonth());
-                    upsert.setObject(5, key.recordedMonth());
-                    upsert.setLong(6, change.pairs);
-                    upsert.setLong(7, change.implied);
-                    upsert.setLong(8, change.maxPosition);
-                    upsert.setString(9, change.appliedBy);
-                    upsert.addBatch();
-                }
-                upsert.executeBatch();
-            }
-        });
-    }
-
-    private static String upsertFor(Connection connection) throws SQLException {
-        return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")
-                ? POSTGRES_UPSERT : STANDARD_UPSERT;
     }
 }

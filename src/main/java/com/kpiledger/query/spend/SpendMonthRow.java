@@ -72,28 +72,6 @@ public class SpendMonthRow extends PanacheEntityBase {
         return monthOf(LocalDate.ofInstant(recordedAt, ZoneOffset.UTC));
     }
 
-    /** A new row holding nothing yet. */
-    static SpendMonthRow empty(Key key) {
-        SpendMonthRow row = new SpendMonthRow();
-        row.campaignId = key.campaignId;
-        row.costType = key.costType;
-        row.currency = key.currency;
-        row.spentMonth = key.spentMonth;
-        row.recordedMonth = key.recordedMonth;
-        row.amount = BigDecimal.ZERO;
-        row.facts = 0;
-        row.maxPosition = -1;
-        return row;
-    }
-
-    /** Adds one fact of this row's key. */
-    void add(SpendFact fact) {
-        amount = amount.add(fact.amountDelta);
-        facts++;
-        maxPosition = Math.max(maxPosition, fact.position);
-        appliedBy = fact.appliedBy;
-    }
-
     /** The primary key: one row per campaign, cost type, currency, month spent and month recorded. */
     public static class Key implements Serializable {
 

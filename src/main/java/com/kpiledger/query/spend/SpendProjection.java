@@ -5,31 +5,23 @@ import com.kpiledger.coreapi.campaign.CampaignLaunchedEvent;
 import com.kpiledger.coreapi.campaign.CostType;
 import com.kpiledger.coreapi.campaign.SpendCorrectedEvent;
 import com.kpiledger.coreapi.campaign.SpendRecordedEvent;
+import com.kpiledger.query.BatchUpserts;
 import com.kpiledger.query.Positions;
 import com.kpiledger.query.UnknownEventType;
 import jakarta.inject.Singleton;
-import jakarta.persistence.FlushModeType;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
-import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventhandling.TrackingToken;
-import org.axonframework.messaging.Message;
 import org.axonframework.messaging.annotation.MessageIdentifier;
-import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.serialization.UnknownSerializedType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.Comparator;
 
 /**
  * The "spend" read model: campaigns, their spend facts and the facts' monthly sums ({@link SpendMonthRow}). Written in
@@ -43,10 +35,36 @@ public class SpendProjection {
 
     public static final String PROCESSING_GROUP = "spend";
 
-    /** The month rows of the batch being handled (a resource of the batch's unit of work). */
-    private static final String BATCH_MONTHS = SpendProjection.class.getName() + "/months";
-    /** Campaign ids per query when loading a batch's month rows. */
-    private static final int CAMPAIGNS_PER_QUERY = 500;
+    private static final BatchUpserts<MonthKey, MonthChange> MONTHS = new BatchUpserts<>("spend-months",
+            "INSERT INTO kpi_spend_month (campaign_id, cost_type, currency, spent_month, recorded_month, amount, facts,"
+                    + " max_position, applied_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (campaign_id, cost_type, currency, spent_month, recorded_month) DO UPDATE SET"
+                    + " amount = kpi_spend_month.amount + EXCLUDED.amount, facts = kpi_spend_month.facts + EXCLUDED.facts,"
+                    + " max_position = GREATEST(kpi_spend_month.max_position, EXCLUDED.max_position),"
+                    + " applied_by = EXCLUDED.applied_by",
+            "MERGE INTO kpi_spend_month t USING (VALUES (CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(16)),"
+                    + " CAST(? AS VARCHAR(3)), CAST(? AS DATE), CAST(? AS DATE), CAST(? AS NUMERIC(24,4)),"
+                    + " CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS VARCHAR(255))))"
+                    + " s (campaign_id, cost_type, currency, spent_month, recorded_month, amount, facts, max_position,"
+                    + " applied_by) ON t.campaign_id = s.campaign_id AND t.cost_type = s.cost_type"
+                    + " AND t.currency = s.currency AND t.spent_month = s.spent_month"
+                    + " AND t.recorded_month = s.recorded_month"
+                    + " WHEN MATCHED THEN UPDATE SET amount = t.amount + s.amount, facts = t.facts + s.facts,"
+                    + " max_position = GREATEST(t.max_position, s.max_position), applied_by = s.applied_by"
+                    + " WHEN NOT MATCHED THEN INSERT (campaign_id, cost_type, currency, spent_month, recorded_month,"
+                    + " amount, facts, max_position, applied_by) VALUES (s.campaign_id, s.cost_type, s.currency,"
+                    + " s.spent_month, s.recorded_month, s.amount, s.facts, s.max_position, s.applied_by)",
+            MonthChange::new, (statement, key, change) -> {
+        statement.setString(1, key.campaignId());
+        statement.setString(2, key.costType());
+        statement.setString(3, key.currency());
+        statement.setObject(4, key.spentMonth());
+        statement.setObject(5, key.recordedMonth());
+        statement.setBigDecimal(6, change.amount);
+        statement.setLong(7, change.facts);
+        statement.setLong(8, change.maxPosition);
+        statement.setString(9, change.appliedBy);
+    });
 
     @ConfigProperty(name = "kpi-ledger.node-id")
     String nodeId;
@@ -119,72 +137,37 @@ public class SpendProjection {
         addToMonth(fact);
     }
 
-    /** Adds the fact to its month's row, creating the row with the month's first fact. */
+    /** Adds the fact to its month's row (see {@link BatchUpserts}). */
     static void addToMonth(SpendFact fact) {
-        SpendMonthRow.Key key = SpendMonthRow.keyOf(fact);
-        BatchMonths batch = batchMonths();
-        SpendMonthRow row = batch != null && batch.keys.contains(key) ? batch.rows.get(key) : SpendMonthRow.findById(key);
-        if (row == null) {
-            row = SpendMonthRow.empty(key);
-            row.persist();
-            if (batch != null) {
-                batch.rows.put(key, row);
-            }
-        }
-        row.add(fact);
+        SpendMonthRow.Key row = SpendMonthRow.keyOf(fact);
+        MONTHS.change(new MonthKey(row.campaignId, row.costType.name(), row.currency, row.spentMonth, row.recordedMonth),
+                change -> {
+                    change.amount = change.amount.add(fact.amountDelta);
+                    change.facts++;
+                    change.maxPosition = Math.max(change.maxPosition, fact.position);
+                    change.appliedBy = fact.appliedBy;
+                });
     }
 
-    /**
-     * The month rows of the batch's spend facts, loaded with one query per {@value #CAMPAIGNS_PER_QUERY} campaigns per
-     * batch, so a missing row costs no query either; rows created in the batch are added as they are persisted. Null
-     * when events are handled one by one.
-     */
-    private static BatchMonths batchMonths() {
-        if (!CurrentUnitOfWork.isStarted()
-                || !(CurrentUnitOfWork.get().root() instanceof BatchingUnitOfWork<?> batch)) {
-            return null;
+    /** A month row's key, ordered as the rows are written. */
+    private record MonthKey(String campaignId, String costType, String currency, LocalDate spentMonth,
+                            LocalDate recordedMonth) implements Comparable<MonthKey> {
+
+        private static final Comparator<MonthKey> ORDER = Comparator.comparing(MonthKey::campaignId)
+                .thenComparing(MonthKey::costType).thenComparing(MonthKey::currency)
+                .thenComparing(MonthKey::spentMonth).thenComparing(MonthKey::recordedMonth);
+
+        @Override
+        public int compareTo(MonthKey other) {
+            return ORDER.compare(this, other);
         }
-        return batch.getOrComputeResource(BATCH_MONTHS, name -> {
-            Set<SpendMonthRow.Key> keys = new HashSet<>();
-            for (Message<?> message : batch.getMessages()) {
-                if (message instanceof EventMessage<?> event) {
-                    try {
-                        if (event.getPayload() instanceof SpendRecordedEvent recorded) {
-                            keys.add(new SpendMonthRow.Key(recorded.campaignId(), recorded.costType(),
-                                    recorded.currency(), SpendMonthRow.monthOf(recorded.spentOn()),
-                                    SpendMonthRow.monthOf(event.getTimestamp())));
-                        } else if (event.getPayload() instanceof SpendCorrectedEvent corrected) {
-                            keys.add(new SpendMonthRow.Key(corrected.campaignId(), corrected.costType(),
-                                    corrected.currency(), SpendMonthRow.monthOf(corrected.spentOn()),
-                                    SpendMonthRow.monthOf(event.getTimestamp())));
-                        }
-                    } catch (RuntimeException unreadable) {
-                        // left to its own handling, which fails and parks it as it always did
-                    }
-                }
-            }
-            BatchMonths loaded = new BatchMonths(keys, new HashMap<>());
-            List<String> campaigns = keys.stream().map(key -> key.campaignId).distinct().toList();
-            Set<LocalDate> months = new HashSet<>();
-            keys.forEach(key -> months.add(key.spentMonth));
-            for (int from = 0; from < campaigns.size(); from += CAMPAIGNS_PER_QUERY) {
-                // COMMIT: no flush of the batch's pending inserts in the middle of the batch
-                for (SpendMonthRow row : SpendMonthRow.getEntityManager()
-                        .createQuery("FROM SpendMonthRow WHERE campaignId IN :ids AND spentMonth IN :months",
-                                SpendMonthRow.class)
-                        .setParameter("ids", campaigns.subList(from, Math.min(campaigns.size(), from + CAMPAIGNS_PER_QUERY)))
-                        .setParameter("months", months)
-                        .setFlushMode(FlushModeType.COMMIT)
-                        .getResultList()) {
-                    loaded.rows.put(new SpendMonthRow.Key(row.campaignId, row.costType, row.currency, row.spentMonth,
-                            row.recordedMonth), row);
-                }
-            }
-            return loaded;
-        });
     }
 
-    /** The month rows of a batch: every row of {@code keys} is in {@code rows}, or does not exist. */
-    private record BatchMonths(Set<SpendMonthRow.Key> keys, Map<SpendMonthRow.Key, SpendMonthRow> rows) {
+    /** What a batch changes in one month row. */
+    private static final class MonthChange {
+        BigDecimal amount = BigDecimal.ZERO;
+        long facts;
+        long maxPosition = -1;
+        String appliedBy;
     }
 }
