@@ -9,6 +9,7 @@ import com.kpiledger.query.kpi.KpiInputs.CustomerValue;
 import com.kpiledger.query.kpi.KpiInputs.SqlTiming;
 import com.kpiledger.query.kpi.KpiInputs.StageCount;
 import com.kpiledger.query.kpi.KpiReadModel;
+import com.kpiledger.support.ReadModelChecks;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -17,11 +18,7 @@ import jakarta.persistence.Query;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -165,7 +162,7 @@ class FirstEntryRowTest {
         assertThat(projected).isNotEmpty();
         entityManager.createQuery("DELETE FROM FirstEntryRow WHERE leadId LIKE :prefix")
                 .setParameter("prefix", prefix + "%").executeUpdate();
-        String backfill = migrationStatement("INSERT INTO kpi_first_entry")
+        String backfill = ReadModelChecks.migrationStatement("V6__first_entries.sql", "INSERT INTO kpi_first_entry")
                 .replace("FROM kpi_stage_entry e", "FROM kpi_stage_entry e WHERE e.lead_id LIKE '" + prefix + "%'");
         assertThat(entityManager.createNativeQuery(backfill).executeUpdate()).isEqualTo(projected.size());
         List<?> migrated = entityManager.createQuery(columns).setParameter("prefix", prefix + "%").getResultList();
@@ -174,33 +171,25 @@ class FirstEntryRowTest {
 
     /**
      * Every month row counts the pairs with a single entry of its attribution, stage and months, and every such pair is
-     * counted. Read in two statements, so a projection still applying another test's events may commit in between:
-     * compared again a few times before failing.
+     * counted.
      */
     void monthRowsCountTheSingleEntryPairs() throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            List<Set<String>> expectedAndActual = QuarkusTransaction.requiringNew().call(() -> {
-                Map<String, long[]> expected = new HashMap<>();
-                for (FirstEntryRow row : FirstEntryRow.<FirstEntryRow>list("entries", 1)) {
-                    long[] count = expected.computeIfAbsent(List.of(StageMonthRow.keyOf(row.campaignId),
-                            StageMonthRow.keyOf(row.leadChannel), row.stage, StageMonths.monthOf(row.enteredAt),
-                            StageMonths.monthOf(row.recordedAt)).toString(), key -> new long[2]);
-                    count[0]++;
-                    count[1] += row.firstReportedAt == null || row.firstReportedAt.isAfter(row.enteredAt) ? 1 : 0;
-                }
-                Set<String> actual = StageMonthRow.<StageMonthRow>streamAll().filter(row -> row.pairs != 0)
-                        .map(row -> List.of(row.campaignKey, row.channelKey, row.stage, row.enteredMonth,
-                                row.recordedMonth) + " " + row.pairs + " " + row.implied)
-                        .collect(Collectors.toSet());
-                return List.of(expected.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()[0] + " "
-                        + e.getValue()[1]).collect(Collectors.toSet()), actual);
-            });
-            if (expectedAndActual.get(0).equals(expectedAndActual.get(1)) || attempt == 5) {
-                assertThat(expectedAndActual.get(1)).isEqualTo(expectedAndActual.get(0));
-                return;
+        ReadModelChecks.assertHoldsWhatItShould(() -> {
+            Map<String, long[]> expected = new HashMap<>();
+            for (FirstEntryRow row : FirstEntryRow.<FirstEntryRow>list("entries", 1)) {
+                long[] count = expected.computeIfAbsent(List.of(StageMonthRow.keyOf(row.campaignId),
+                        StageMonthRow.keyOf(row.leadChannel), row.stage, StageMonths.monthOf(row.enteredAt),
+                        StageMonths.monthOf(row.recordedAt)).toString(), key -> new long[2]);
+                count[0]++;
+                count[1] += row.firstReportedAt == null || row.firstReportedAt.isAfter(row.enteredAt) ? 1 : 0;
             }
-            Thread.sleep(500);
-        }
+            Set<String> actual = StageMonthRow.<StageMonthRow>streamAll().filter(row -> row.pairs != 0)
+                    .map(row -> List.of(row.campaignKey, row.channelKey, row.stage, row.enteredMonth,
+                            row.recordedMonth) + " " + row.pairs + " " + row.implied)
+                    .collect(Collectors.toSet());
+            return new ReadModelChecks.Comparison(actual, expected.entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue()[0] + " " + e.getValue()[1]).collect(Collectors.toSet()));
+        });
     }
 
     /**
@@ -215,27 +204,12 @@ class FirstEntryRowTest {
         assertThat(projected).isNotEmpty();
         entityManager.createQuery("DELETE FROM StageMonthRow" + mine).setParameter("prefix", prefix + "%")
                 .executeUpdate();
-        String backfill = migrationStatement("INSERT INTO kpi_stage_month", "V7__monthly_rollups.sql")
+        String backfill = ReadModelChecks.migrationStatement("V7__monthly_rollups.sql", "INSERT INTO kpi_stage_month")
                 .replace("FROM kpi_first_entry WHERE entries = 1)",
                         "FROM kpi_first_entry WHERE entries = 1 AND lead_id LIKE '" + prefix + "%')");
         assertThat(entityManager.createNativeQuery(backfill).executeUpdate()).isEqualTo(projected.size());
         List<?> migrated = entityManager.createQuery(columns).setParameter("prefix", prefix + "%").getResultList();
         assertThat(normalized(migrated)).isEqualTo(normalized(projected));
-    }
-
-    private static String migrationStatement(String start) {
-        return migrationStatement(start, "V6__first_entries.sql");
-    }
-
-    private static String migrationStatement(String start, String file) {
-        try (InputStream in = FirstEntryRowTest.class.getResourceAsStream("/db/migration/" + file)) {
-            String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            int from = sql.indexOf(start);
-            assertThat(from).as(start).isNotNegative();
-            return sql.substring(from, sql.indexOf(';', from));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static Set<List<Object>> normalized(List<?> rows) {

@@ -5,6 +5,7 @@ import com.kpiledger.coreapi.kpi.KpiScope;
 import com.kpiledger.query.kpi.KpiFactSource.Detail;
 import com.kpiledger.query.kpi.KpiInputs.SpendAmount;
 import com.kpiledger.query.kpi.KpiReadModel;
+import com.kpiledger.support.ReadModelChecks;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -12,11 +13,7 @@ import jakarta.persistence.EntityManager;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -121,20 +118,9 @@ class SpendMonthRowTest {
                 + amount.amount().stripTrailingZeros().toPlainString()).collect(Collectors.toSet());
     }
 
-    /**
-     * Every month row is its facts grouped, and every fact is in a month row. Read in two statements, so a projection
-     * still applying another test's events may commit in between: compared again a few times before failing.
-     */
+    /** Every month row is its facts grouped, and every fact is in a month row. */
     void monthRowsAreTheFactsGrouped() throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            List<Set<String>> expectedAndActual = QuarkusTransaction.requiringNew()
-                    .call(() -> List.of(factsGrouped(), rows("")));
-            if (expectedAndActual.get(0).equals(expectedAndActual.get(1)) || attempt == 5) {
-                assertThat(expectedAndActual.get(1)).isEqualTo(expectedAndActual.get(0));
-                return;
-            }
-            Thread.sleep(500);
-        }
+        ReadModelChecks.assertHoldsWhatItShould(() -> new ReadModelChecks.Comparison(rows(""), factsGrouped()));
     }
 
     private static Set<String> factsGrouped() {
@@ -171,22 +157,11 @@ class SpendMonthRowTest {
         assertThat(projected).isNotEmpty();
         entityManager.createQuery("DELETE FROM SpendMonthRow WHERE campaignId LIKE :prefix")
                 .setParameter("prefix", prefix + "%").executeUpdate();
-        String backfill = migrationStatement("INSERT INTO kpi_spend_month")
+        String backfill = ReadModelChecks.migrationStatement("V7__monthly_rollups.sql", "INSERT INTO kpi_spend_month")
                 .replace("FROM kpi_spend_fact)", "FROM kpi_spend_fact WHERE campaign_id LIKE '" + prefix + "%')");
         assertThat(entityManager.createNativeQuery(backfill).executeUpdate()).isEqualTo(projected.size());
         entityManager.clear();
         assertThat(rows(prefix)).isEqualTo(projected);
-    }
-
-    private static String migrationStatement(String start) {
-        try (InputStream in = SpendMonthRowTest.class.getResourceAsStream("/db/migration/V7__monthly_rollups.sql")) {
-            String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            int from = sql.indexOf(start);
-            assertThat(from).as(start).isNotNegative();
-            return sql.substring(from, sql.indexOf(';', from));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The query as it was before the month rows, verbatim. */
