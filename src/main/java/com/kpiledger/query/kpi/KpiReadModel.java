@@ -223,24 +223,15 @@ public class KpiReadModel implements KpiFactSource {
     private List<SpendAmount> spend(Cut cut, String currency) {
         LocalDate from = cut.scope.from();
         LocalDate to = cut.scope.to();
-        // [wholeFrom, wholeTo) are the months wholly inside the period (none if wholeFrom >= wholeTo)
-        LocalDate wholeFrom = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
-        LocalDate wholeTo = to.withDayOfMonth(1);
-        LocalDate knownMonth = cut.scope.knownAt() == null ? null
-                : LocalDate.ofInstant(cut.scope.knownAt(), ZoneOffset.UTC).withDayOfMonth(1);
+        Months whole = new Months(cut);
         Map<List<Object>, BigDecimal> sums = new LinkedHashMap<>();
         Set<String> aheadOfPosition = new HashSet<>();
-        if (wholeFrom.isBefore(wholeTo)) {
-            Query months = entityManager.createQuery("SELECT m.campaignId, m.costType, SUM(m.amount), MAX(m.maxPosition)"
-                    + " FROM SpendMonthRow m WHERE m.currency = :currency"
+        if (whole.any()) {
+            Query months = whole.bind(entityManager.createQuery("SELECT m.campaignId, m.costType, SUM(m.amount),"
+                    + " MAX(m.maxPosition) FROM SpendMonthRow m WHERE m.currency = :currency"
                     + " AND m.spentMonth >= :wholeFrom AND m.spentMonth < :wholeTo"
-                    + (knownMonth == null ? "" : " AND m.recordedMonth < :knownMonth")
-                    + " GROUP BY m.campaignId, m.costType");
-            months.setParameter("currency", currency).setParameter("wholeFrom", wholeFrom)
-                    .setParameter("wholeTo", wholeTo);
-            if (knownMonth != null) {
-                months.setParameter("knownMonth", knownMonth);
-            }
+                    + (whole.knownMonth == null ? "" : " AND m.recordedMonth < :knownMonth")
+                    + " GROUP BY m.campaignId, m.costType"), false).setParameter("currency", currency);
             for (Object row : months.getResultList()) {
                 Object[] columns = (Object[]) row;
                 if (((Number) columns[3]).longValue() > cut.position) {
@@ -251,7 +242,7 @@ public class KpiReadModel implements KpiFactSource {
             }
             sums.keySet().removeIf(key -> aheadOfPosition.contains((String) key.get(0)));
         }
-        boolean monthsUsed = wholeFrom.isBefore(wholeTo) && aheadOfPosition.size() <= MAX_CAMPAIGNS_FROM_FACTS;
+        boolean monthsUsed = whole.any() && aheadOfPosition.size() <= MAX_CAMPAIGNS_FROM_FACTS;
         if (!monthsUsed) {
             sums.clear();
         }
@@ -259,14 +250,15 @@ public class KpiReadModel implements KpiFactSource {
                 + " WHERE f.spentOn >= :fromDate AND f.spentOn < :toDate AND f.currency = :currency" + cut.known("f")
                 + (monthsUsed ? " AND ((f.spentOn >= :fromDate AND f.spentOn < :wholeFrom)"
                         + " OR (f.spentOn >= :wholeTo AND f.spentOn < :toDate)"
-                        + (knownMonth == null ? "" : " OR f.recordedAt >= :knownMonthStart")
+                        + (whole.knownMonth == null ? "" : " OR f.recordedAt >= :knownMonthStart")
                         + (aheadOfPosition.isEmpty() ? "" : " OR f.campaignId IN :aheadOfPosition") + ")" : "")
                 + " GROUP BY f.campaignId, f.costType", false);
         query.setParameter("fromDate", from).setParameter("toDate", to).setParameter("currency", currency);
         if (monthsUsed) {
-            query.setParameter("wholeFrom", wholeFrom).setParameter("wholeTo", wholeTo);
-            if (knownMonth != null) {
-                query.setParameter("knownMonthStart", startOf(knownMonth));
+            // spend is dated: whole months by date, "as known at" by its month's first instant
+            query.setParameter("wholeFrom", whole.wholeFrom).setParameter("wholeTo", whole.wholeTo);
+            if (whole.knownMonth != null) {
+                query.setParameter("knownMonthStart", startOf(whole.knownMonth));
             }
             if (!aheadOfPosition.isEmpty()) {
                 query.setParameter("aheadOfPosition", aheadOfPosition);
