@@ -1,10 +1,9 @@
 package com.kpiledger.query.funnel;
 
 import com.kpiledger.query.BatchUpserts;
+import com.kpiledger.query.UtcMonths;
 
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Comparator;
 
 /**
@@ -86,7 +85,7 @@ final class StageMonths {
 
     private static void change(FirstEntryRow single, int sign, long position) {
         MonthKey key = new MonthKey(StageMonthRow.keyOf(single.campaignId), StageMonthRow.keyOf(single.leadChannel),
-                single.stage, monthOf(single.enteredAt), monthOf(single.recordedAt));
+                single.stage, UtcMonths.of(single.enteredAt), UtcMonths.of(single.recordedAt));
         boolean implied = single.firstReportedAt == null || single.firstReportedAt.isAfter(single.enteredAt);
         ROWS.change(key, change -> {
             change.pairs += sign;
@@ -96,7 +95,4 @@ final class StageMonths {
         });
     }
 
-    static LocalDate monthOf(Instant at) {
-        return LocalDate.ofInstant(at, ZoneOffset.UTC).withDayOfMonth(1);
-    }
 }

@@ -15,6 +15,7 @@ import com.kpiledger.query.kpi.KpiInputs.SpendAmount;
 import com.kpiledger.query.kpi.KpiInputs.SqlTiming;
 import com.kpiledger.query.kpi.KpiInputs.StageCount;
 import com.kpiledger.query.kpi.KpiInputs.WonDeal;
+import com.kpiledger.query.UtcMonths;
 import com.kpiledger.query.spend.SpendMonthRow;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -505,7 +506,7 @@ public class KpiReadModel implements KpiFactSource {
             wholeFrom = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
             wholeTo = cut.scope.to().withDayOfMonth(1);
             knownMonth = cut.scope.knownAt() == null ? null
-                    : LocalDate.ofInstant(cut.scope.knownAt(), ZoneOffset.UTC).withDayOfMonth(1);
+                    : UtcMonths.of(cut.scope.knownAt());
         }
 
         boolean any() {

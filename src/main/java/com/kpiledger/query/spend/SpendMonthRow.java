@@ -1,6 +1,7 @@
 package com.kpiledger.query.spend;
 
 import com.kpiledger.coreapi.campaign.CostType;
+import com.kpiledger.query.UtcMonths;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -12,9 +13,7 @@ import jakarta.persistence.Table;
 
 import java.io.Serializable;
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Objects;
 
 /**
@@ -61,16 +60,10 @@ public class SpendMonthRow extends PanacheEntityBase {
 
     /** The row a fact belongs to. */
     static Key keyOf(SpendFact fact) {
-        return new Key(fact.campaignId, fact.costType, fact.currency, monthOf(fact.spentOn), monthOf(fact.recordedAt));
+        return new Key(fact.campaignId, fact.costType, fact.currency, UtcMonths.of(fact.spentOn),
+                UtcMonths.of(fact.recordedAt));
     }
 
-    static LocalDate monthOf(LocalDate day) {
-        return day.withDayOfMonth(1);
-    }
-
-    static LocalDate monthOf(Instant recordedAt) {
-        return monthOf(LocalDate.ofInstant(recordedAt, ZoneOffset.UTC));
-    }
 
     /** The primary key: one row per campaign, cost type, currency, month spent and month recorded. */
     public static class Key implements Serializable {

@@ -9,6 +9,7 @@ import com.kpiledger.query.kpi.KpiInputs.CustomerValue;
 import com.kpiledger.query.kpi.KpiInputs.SqlTiming;
 import com.kpiledger.query.kpi.KpiInputs.StageCount;
 import com.kpiledger.query.kpi.KpiReadModel;
+import com.kpiledger.query.UtcMonths;
 import com.kpiledger.support.ReadModelChecks;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -80,7 +81,7 @@ class FirstEntryRowTest {
                 knownAts.add(history.recordedTimes.get(random.nextInt(history.recordedTimes.size())));
             }
             // "as known at" exactly at the start of a month entries were recorded in, and just before it
-            Instant monthStart = StageMonths.monthOf(history.recordedTimes.get(history.recordedTimes.size() / 2))
+            Instant monthStart = UtcMonths.of(history.recordedTimes.get(history.recordedTimes.size() / 2))
                     .atStartOfDay(ZoneOffset.UTC).toInstant();
             knownAts.add(monthStart);
             knownAts.add(monthStart.minusNanos(1000));
@@ -98,7 +99,7 @@ class FirstEntryRowTest {
             }
             assertThat(checked).isEqualTo(4 * 8 * 9);
             assertThat(history.severalEntries()).as("pairs with several entries").isGreaterThan(10);
-            assertThat(history.recordedTimes.stream().map(StageMonths::monthOf).distinct().count())
+            assertThat(history.recordedTimes.stream().map(UtcMonths::of).distinct().count())
                     .as("months recorded in").isGreaterThan(2);
             QuarkusTransaction.requiringNew().run(this::firstEntryRowsAreTheStageEntriesGrouped);
             QuarkusTransaction.requiringNew().run(() -> theMigrationFillsInWhatTheProjectionWrote(history.prefix));
@@ -178,8 +179,8 @@ class FirstEntryRowTest {
             Map<String, long[]> expected = new HashMap<>();
             for (FirstEntryRow row : FirstEntryRow.<FirstEntryRow>list("entries", 1)) {
                 long[] count = expected.computeIfAbsent(List.of(StageMonthRow.keyOf(row.campaignId),
-                        StageMonthRow.keyOf(row.leadChannel), row.stage, StageMonths.monthOf(row.enteredAt),
-                        StageMonths.monthOf(row.recordedAt)).toString(), key -> new long[2]);
+                        StageMonthRow.keyOf(row.leadChannel), row.stage, UtcMonths.of(row.enteredAt),
+                        UtcMonths.of(row.recordedAt)).toString(), key -> new long[2]);
                 count[0]++;
                 count[1] += row.firstReportedAt == null || row.firstReportedAt.isAfter(row.enteredAt) ? 1 : 0;
             }

@@ -5,6 +5,7 @@ import com.kpiledger.coreapi.kpi.KpiScope;
 import com.kpiledger.query.kpi.KpiFactSource.Detail;
 import com.kpiledger.query.kpi.KpiInputs.SpendAmount;
 import com.kpiledger.query.kpi.KpiReadModel;
+import com.kpiledger.query.UtcMonths;
 import com.kpiledger.support.ReadModelChecks;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -93,7 +94,7 @@ class SpendMonthRowTest {
             assertThat(checked).isEqualTo(6 * 7 * 8);
             assertThat(history.facts.stream().filter(fact -> fact.correction).count()).as("corrections")
                     .isGreaterThan(10);
-            assertThat(history.facts.stream().map(fact -> SpendMonthRow.monthOf(fact.recordedAt)).distinct().count())
+            assertThat(history.facts.stream().map(fact -> UtcMonths.of(fact.recordedAt)).distinct().count())
                     .as("months recorded in").isGreaterThan(2);
             monthRowsAreTheFactsGrouped();
             QuarkusTransaction.requiringNew().run(() -> theMigrationFillsInWhatTheProjectionWrote(history.prefix));
