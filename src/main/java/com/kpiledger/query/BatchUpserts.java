@@ -1,6 +1,9 @@
 package com.kpiledger.query;
 
+import io.quarkus.arc.Arc;
 import io.quarkus.hibernate.orm.panache.Panache;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.hibernate.Session;
@@ -11,6 +14,7 @@ import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -30,6 +34,9 @@ public final class BatchUpserts<K extends Comparable<K>, C> {
     public interface Binder<K, C> {
         void bind(PreparedStatement statement, K key, C change) throws SQLException;
     }
+
+    /** The embedded database's single writer of summary rows (see {@link #holdTheEmbeddedWriterUntilTheTransactionEnds}). */
+    private static final Semaphore EMBEDDED_WRITER = new Semaphore(1);
 
     private final String resourceName;
     private final String postgresUpsert;
@@ -81,7 +88,11 @@ public final class BatchUpserts<K extends Comparable<K>, C> {
             return;
         }
         Panache.getEntityManager().unwrap(Session.class).doWork(connection -> {
-            try (PreparedStatement upsert = connection.prepareStatement(upsertFor(connection))) {
+            boolean postgres = isPostgres(connection);
+            if (!postgres) {
+                holdTheEmbeddedWriterUntilTheTransactionEnds();
+            }
+            try (PreparedStatement upsert = connection.prepareStatement(postgres ? postgresUpsert : standardUpsert)) {
                 for (Map.Entry<K, C> entry : changes.entrySet()) {
                     binder.bind(upsert, entry.getKey(), entry.getValue());
                     upsert.addBatch();
@@ -91,8 +102,38 @@ public final class BatchUpserts<K extends Comparable<K>, C> {
         });
     }
 
-    private String upsertFor(Connection connection) throws SQLException {
-        return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")
-                ? postgresUpsert : standardUpsert;
+    private static boolean isPostgres(Connection connection) throws SQLException {
+        return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+    }
+
+    /**
+     * On the embedded database, one transaction at a time writes summary rows, from its first upsert until it ends.
+     * PostgreSQL's upsert waits for another transaction inserting the same new row and then updates it; H2's MERGE
+     * fails instead (a unique-key violation that rolls back the whole batch, seen when two funnel segments first counted
+     * a campaign's month at once). The embedded database belongs to one process, so a lock in this JVM suffices.
+     */
+    private static void holdTheEmbeddedWriterUntilTheTransactionEnds() {
+        TransactionSynchronizationRegistry transaction = Arc.container()
+                .instance(TransactionSynchronizationRegistry.class).get();
+        if (transaction.getResource(EMBEDDED_WRITER) != null) {
+            return;
+        }
+        EMBEDDED_WRITER.acquireUninterruptibly();
+        try {
+            transaction.putResource(EMBEDDED_WRITER, Boolean.TRUE);
+            transaction.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    EMBEDDED_WRITER.release();
+                }
+            });
+        } catch (RuntimeException noTransaction) {
+            EMBEDDED_WRITER.release();
+            throw noTransaction;
+        }
     }
 }
