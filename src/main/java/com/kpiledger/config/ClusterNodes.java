@@ -41,6 +41,12 @@ import java.util.concurrent.TimeUnit;
  * segment and keeps them. So each node holding more than its fair share (segments / live nodes, rounded up) lets go
  * of the surplus for a few seconds ({@link StreamingEventProcessor#releaseSegment}), long enough for another node's
  * processor to claim them. The same thread drives {@link ProjectionProcessors#coordinateRebuilds()}.
+ * <p>
+ * For that fair share a node counts only while its heartbeat is fresh ({@link #SHARING_WITHIN}), not for the whole
+ * claim timeout: a killed node's claims can expire up to a claim-extension interval before its last heartbeat grows
+ * ten seconds old, and a survivor that still counted it would let go of the segments it had just taken over, which
+ * nobody else would claim (read models stalled for seconds). Counting a slow live node as gone only skips balancing
+ * for a round; counting a dead one as alive stalls processing.
  */
 @ApplicationScoped
 public class ClusterNodes {
@@ -53,6 +59,8 @@ public class ClusterNodes {
     private static final Duration FORGOTTEN_AFTER = Duration.ofHours(1);
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final Duration RELEASE_FOR = Duration.ofSeconds(5);
+    /** A node shares the segments while heard from within three heartbeats. */
+    static final Duration SHARING_WITHIN = HEARTBEAT.multipliedBy(3);
 
     @ConfigProperty(name = "kpi-ledger.node-id")
     String nodeId;
@@ -121,7 +129,7 @@ public class ClusterNodes {
 
     /** Lets go of segments beyond this node's fair share, so that the other live nodes can claim them. */
     void balance() throws SQLException {
-        int alive = Math.max(1, aliveNodes());
+        int alive = Math.max(1, nodesHeardWithin(SHARING_WITHIN));
         for (String readModel : ProjectionProcessors.READ_MODELS) {
             int total = segmentCount(readModel);
             if (total == 0) {
@@ -179,10 +187,14 @@ public class ClusterNodes {
     }
 
     int aliveNodes() throws SQLException {
+        return nodesHeardWithin(DEAD_AFTER);
+    }
+
+    int nodesHeardWithin(Duration window) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(
                      "SELECT COUNT(*) FROM kpi_node WHERE last_seen > ?")) {
-            statement.setTimestamp(1, Timestamp.from(Instant.now().minus(DEAD_AFTER)));
+            statement.setTimestamp(1, Timestamp.from(Instant.now().minus(window)));
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
                 return rows.getInt(1);
