@@ -5,6 +5,7 @@ import com.kpiledger.coreapi.admin.ProjectionView;
 import com.kpiledger.coreapi.admin.RebuildProjectionCommand;
 import com.kpiledger.coreapi.shared.UnknownEntityException;
 import com.kpiledger.query.ReadModelStatus;
+import com.kpiledger.query.kpi.KpiAnswerCache;
 import com.kpiledger.query.funnel.FunnelProjection;
 import com.kpiledger.query.spend.SpendProjection;
 import io.agroal.api.AgroalDataSource;
@@ -13,8 +14,10 @@ import jakarta.inject.Inject;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.WrappedToken;
 import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.axonframework.serialization.SimpleSerializedObject;
 import org.axonframework.queryhandling.QueryHandler;
@@ -35,6 +38,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -70,6 +75,12 @@ public class ProjectionProcessors implements ReadModelStatus {
     @Inject
     ReadModelFailures failures;
 
+    @Inject
+    DeadLetters deadLetters;
+
+    @Inject
+    KpiAnswerCache kpiAnswers;
+
     @ConfigProperty(name = "kpi-ledger.node-id")
     String nodeId;
 
@@ -99,8 +110,30 @@ public class ProjectionProcessors implements ReadModelStatus {
      * every node). -1 before the processor has ever started.
      */
     public long position(String readModel) {
+        return progress(readModel, new TreeSet<>());
+    }
+
+    /**
+     * Below {@link #position()}, an event may still arrive: a transaction that drew a lower index commits after
+     * higher ones were applied (a gap in a segment's token, until it is seen), or a parked event is retried from the
+     * dead-letter queue.
+     */
+    @Override
+    public Progress progress() {
+        long applied = Long.MAX_VALUE;
+        SortedSet<Long> gaps = new TreeSet<>();
+        boolean parked = false;
+        for (String name : READ_MODELS) {
+            applied = Math.min(applied, progress(name, gaps));
+            parked |= deadLetters.count(name) > 0;
+        }
+        return new Progress(applied == Long.MAX_VALUE ? -1 : applied, gaps, parked);
+    }
+
+    /** A read model's lowest applied position over all its segments, adding their gaps to {@code gaps}. */
+    private long progress(String readModel, SortedSet<Long> gaps) {
         Map<Integer, EventTrackerStatus> local = processor(readModel).processingStatus();
-        long lowest = Long.MAX_VALUE;
+        long applied = Long.MAX_VALUE;
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(
                      "SELECT segment, token, tokenType FROM TokenEntry WHERE processorName = ?")) {
@@ -108,25 +141,28 @@ public class ProjectionProcessors implements ReadModelStatus {
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     EventTrackerStatus mine = local.get(rows.getInt(1));
+                    TrackingToken token = mine != null ? mine.getTrackingToken() : tokenOf(rows.getBytes(2), rows.getString(3));
                     long position = mine != null && mine.getCurrentPosition().isPresent()
                             ? mine.getCurrentPosition().getAsLong()
-                            : positionOf(rows.getBytes(2), rows.getString(3));
-                    lowest = Math.min(lowest, position);
+                            : token == null ? -1 : token.position().orElse(-1);
+                    applied = Math.min(applied, position);
+                    if (WrappedToken.unwrapLowerBound(token) instanceof GapAwareTrackingToken gapAware) {
+                        gaps.addAll(gapAware.getGaps());
+                    }
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the tokens of " + readModel, e);
         }
-        return lowest == Long.MAX_VALUE ? -1 : lowest;
+        return applied == Long.MAX_VALUE ? -1 : applied;
     }
 
-    private long positionOf(byte[] token, String tokenType) {
+    private TrackingToken tokenOf(byte[] token, String tokenType) {
         if (token == null || tokenType == null) {
-            return -1;
+            return null;
         }
-        TrackingToken tracking = axon.configuration().serializer()
+        return axon.configuration().serializer()
                 .deserialize(new SimpleSerializedObject<>(token, byte[].class, tokenType, null));
-        return tracking == null ? -1 : tracking.position().orElse(-1);
     }
 
     @Override
@@ -267,6 +303,8 @@ public class ProjectionProcessors implements ReadModelStatus {
                     processor.shutDown();
                 }
                 failures.forget(readModel);
+                // the rebuilt model should give the same answers; kept ones must not stand in for that check
+                kpiAnswers.clear();
                 stoppedFor.put(readModel, row.generation());
             }
             if (!reset(row, processor)) {

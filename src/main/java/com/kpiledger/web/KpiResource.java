@@ -1,6 +1,7 @@
 package com.kpiledger.web;
 
 import jakarta.annotation.security.RolesAllowed;
+import com.kpiledger.coreapi.kpi.AnswerAfresh;
 import com.kpiledger.coreapi.kpi.FetchMonthlyKpisQuery;
 import com.kpiledger.coreapi.kpi.FindFunnelQuery;
 import com.kpiledger.coreapi.kpi.FindKpiSummaryQuery;
@@ -11,6 +12,7 @@ import com.kpiledger.coreapi.kpi.KpiScope;
 import com.kpiledger.coreapi.kpi.MonthlyKpisView;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -20,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Clock;
+import java.util.Locale;
 
 @Path("/api/kpis")
 @Produces(MediaType.APPLICATION_JSON)
@@ -46,7 +49,8 @@ public class KpiResource {
                           @Parameter(description = "count only what was recorded by this instant") @QueryParam("knownAt") String knownAt,
                           @Parameter(description = "campaign or channel") @QueryParam("groupBy") String groupBy,
                           @Parameter(description = "CAC including SALES cost") @QueryParam("fullyLoaded") String fullyLoaded,
-                          @Parameter(description = "wait until the read models reached this store position (from a command's answer)") @QueryParam("minPosition") String minPosition) {
+                          @Parameter(description = "wait until the read models reached this store position (from a command's answer)") @QueryParam("minPosition") String minPosition,
+                          @Parameter(description = "no-cache: compute the answer again rather than serve the one kept for this position") @HeaderParam("Cache-Control") String cacheControl) {
         KpiParameters parameters = KpiParameters.parse();
         KpiScope scope = parameters.scope(from, to, campaignId, channel, currency, knownAt, clock);
         GroupBy grouping = parameters.groupBy(groupBy);
@@ -54,7 +58,7 @@ public class KpiResource {
         Long awaited = parameters.minPosition(minPosition);
         parameters.check();
         readModels.await(awaited);
-        return queries.ask(new FindKpiSummaryQuery(scope, grouping, loaded), Object.class);
+        return ask(new FindKpiSummaryQuery(scope, grouping, loaded), Object.class, cacheControl);
     }
 
     @GET
@@ -64,14 +68,15 @@ public class KpiResource {
                                    @QueryParam("campaignId") String campaignId, @QueryParam("channel") String channel,
                                    @QueryParam("currency") String currency, @QueryParam("knownAt") String knownAt,
                                    @QueryParam("fullyLoaded") String fullyLoaded,
-                                   @QueryParam("minPosition") String minPosition) {
+                                   @QueryParam("minPosition") String minPosition,
+                                   @HeaderParam("Cache-Control") String cacheControl) {
         KpiParameters parameters = KpiParameters.parse();
         KpiScope scope = parameters.scope(from, to, campaignId, channel, currency, knownAt, clock);
         boolean loaded = parameters.flag("fullyLoaded", fullyLoaded);
         Long awaited = parameters.minPosition(minPosition);
         parameters.check();
         readModels.await(awaited);
-        return queries.ask(new FetchMonthlyKpisQuery(scope, loaded), MonthlyKpisView.class);
+        return ask(new FetchMonthlyKpisQuery(scope, loaded), MonthlyKpisView.class, cacheControl);
     }
 
     @GET
@@ -80,14 +85,26 @@ public class KpiResource {
     public FunnelView funnel(@QueryParam("from") String from, @QueryParam("to") String to,
                              @QueryParam("campaignId") String campaignId, @QueryParam("channel") String channel,
                              @QueryParam("knownAt") String knownAt, @QueryParam("view") String view,
-                             @QueryParam("minPosition") String minPosition) {
+                             @QueryParam("minPosition") String minPosition,
+                             @HeaderParam("Cache-Control") String cacheControl) {
         KpiParameters parameters = KpiParameters.parse();
         KpiScope scope = parameters.scope(from, to, campaignId, channel, null, knownAt, clock);
         FunnelViewKind kind = parameters.view(view);
         Long awaited = parameters.minPosition(minPosition);
         parameters.check();
         readModels.await(awaited);
-        return queries.ask(new FindFunnelQuery(scope, kind), FunnelView.class);
+        return ask(new FindFunnelQuery(scope, kind), FunnelView.class, cacheControl);
+    }
+
+    /**
+     * An answer is kept per question and store position once nothing below that position can change
+     * ({@code kpi-ledger.kpi-answers.cached}); {@code Cache-Control: no-cache} has it computed again.
+     */
+    private <T> T ask(Object question, Class<T> answerType, String cacheControl) {
+        if (cacheControl != null && cacheControl.toLowerCase(Locale.ROOT).contains("no-cache")) {
+            return answerType.cast(queries.ask(new AnswerAfresh(question), Object.class));
+        }
+        return queries.ask(question, answerType);
     }
 
 }

@@ -1,6 +1,7 @@
 package com.kpiledger.query.kpi;
 
 import com.kpiledger.coreapi.audit.KpiQuestion;
+import com.kpiledger.coreapi.kpi.AnswerAfresh;
 import com.kpiledger.coreapi.kpi.AwaitReadModelsQuery;
 import com.kpiledger.coreapi.kpi.CustomerLtvView;
 import com.kpiledger.coreapi.kpi.FetchMonthlyKpisQuery;
@@ -20,6 +21,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.axonframework.queryhandling.QueryHandler;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * Answers every KPI question from the read models, in one read-only transaction so the figures of one answer come
@@ -42,22 +45,82 @@ public class KpiQueryHandler {
     @Inject
     ReadModelStatus status;
 
+    @Inject
+    KpiAnswerCache cache;
+
+    /**
+     * An index drawn, not committed, cannot commit later than this after the next event was recorded: twice the
+     * transaction timeout (60 s; the later event's transaction may have drawn its index up to that long after
+     * recording it), with a margin.
+     */
+    @ConfigProperty(name = "kpi-ledger.kpi-answers.gaps-close-after", defaultValue = "5M")
+    Duration gapsCloseAfter;
+
     @QueryHandler
     public Object handle(FindKpiSummaryQuery query) {
-        return QuarkusTransaction.requiringNew().call(() -> answers().summary(query, position(query.scope().knownAt())));
+        return summary(query, false);
     }
 
     @QueryHandler
     public MonthlyKpisView handle(FetchMonthlyKpisQuery query) {
-        return QuarkusTransaction.requiringNew().call(() -> answers().monthly(query, position(query.scope().knownAt())));
+        return monthly(query, false);
     }
 
     @QueryHandler
     public FunnelView handle(FindFunnelQuery query) {
-        return QuarkusTransaction.requiringNew().call(() -> answers().funnel(query, position(query.scope().knownAt())));
+        return funnel(query, false);
     }
 
-    /** Empty when no such lead was known at the moment asked. */
+    @QueryHandler
+    public Object handle(AnswerAfresh afresh) {
+        Object question = afresh.question();
+        if (question instanceof FindKpiSummaryQuery summary) {
+            return summary(summary, true);
+        }
+        if (question instanceof FetchMonthlyKpisQuery monthly) {
+            return monthly(monthly, true);
+        }
+        if (question instanceof FindFunnelQuery funnel) {
+            return funnel(funnel, true);
+        }
+        throw new IllegalArgumentException("Not a KPI question: " + question);
+    }
+
+    private Object summary(FindKpiSummaryQuery query, boolean fresh) {
+        return answer(query, query.scope().knownAt(), fresh, position -> new KpiAnswers(readModel).summary(query, position));
+    }
+
+    private MonthlyKpisView monthly(FetchMonthlyKpisQuery query, boolean fresh) {
+        return answer(query, query.scope().knownAt(), fresh, position -> new KpiAnswers(readModel).monthly(query, position));
+    }
+
+    private FunnelView funnel(FindFunnelQuery query, boolean fresh) {
+        return answer(query, query.scope().knownAt(), fresh, position -> new KpiAnswers(readModel).funnel(query, position));
+    }
+
+    /**
+     * In one read-only transaction: refused while a read model rebuilds; then the answer at the read models' position
+     * (or the last one recorded by "as known at"), kept or computed.
+     */
+    private <T> T answer(Object question, Instant knownAt, boolean fresh, LongFunction<T> compute) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            refuseWhileIncomplete();
+            ReadModelStatus.Progress progress = status.progress();
+            long position = progress.applied();
+            if (knownAt != null) {
+                readModel.planForTheParametersGiven();
+                position = Math.min(position, readModel.storePositionAt(knownAt));
+            }
+            long at = position;
+            return cache.answer(question, at, settled(progress, at), fresh, () -> {
+                if (knownAt == null) {
+                    readModel.planForTheParametersGiven();
+                }
+                return compute.apply(at);
+            });
+        });
+    }
+
     @QueryHandler
     public Optional<CustomerLtvView> handle(FindCustomerLtvQuery query) {
         refuseWhileIncomplete();
@@ -105,6 +168,20 @@ public class KpiQueryHandler {
         refuseWhileIncomplete();
         readModel.planForTheParametersGiven();
         return new KpiAnswers(readModel);
+    }
+
+    /**
+     * Whether no event at or below {@code position} can still be applied: none parked, and every index below it not
+     * seen by a read model is closed — its transaction rolled back or timed out, as it was drawn before the event
+     * after it, which was recorded longer ago than a transaction can last.
+     */
+    private boolean settled(ReadModelStatus.Progress progress, long position) {
+        if (progress.parked()) {
+            return false;
+        }
+        long gap = progress.highestGapAtOrBelow(position);
+        return gap < 0 || readModel.recordedAfter(gap).map(at -> at.isBefore(Instant.now().minus(gapsCloseAfter)))
+                .orElse(false);
     }
 
     private void refuseWhileIncomplete() {

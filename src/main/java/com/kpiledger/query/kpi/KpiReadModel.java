@@ -36,6 +36,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -143,6 +144,16 @@ public class KpiReadModel implements KpiFactSource {
                     "the ledger holds amounts in " + String.join(", ", currencies) + "; name one with currency=");
         }
         return currencies.isEmpty() ? null : currencies.iterator().next();
+    }
+
+    /** When the first event stored after {@code index} was recorded; empty if there is none yet. */
+    public Optional<Instant> recordedAfter(long index) {
+        List<?> next = entityManager.createNativeQuery("SELECT timeStamp FROM DomainEventEntry WHERE globalIndex > ?1"
+                        + " ORDER BY globalIndex")
+                .setParameter(1, index)
+                .setMaxResults(1)
+                .getResultList();
+        return next.isEmpty() ? Optional.empty() : Optional.of(DateTimeUtils.parseInstant(String.valueOf(next.get(0))));
     }
 
     /** The highest store position recorded at or before {@code knownAt} (Axon stores fixed-width ISO timestamps). */
