@@ -173,7 +173,7 @@ public class AxonConfiguration {
                 .configureMessageSerializer(c -> serializer)
                 .configureEventSerializer(c -> serializer)
                 .configureTransactionManager(c -> transactionManager)
-                .registerComponent(EventStorageEngine.class, c -> new SnapshotFreeJdbcEventStorageEngine(JdbcEventStorageEngine.builder()
+                .registerComponent(EventStorageEngine.class, c -> new LedgerJdbcEventStorageEngine(JdbcEventStorageEngine.builder()
                         .connectionProvider(connections)
                         .transactionManager(c.getComponent(TransactionManager.class))
                         .eventSerializer(c.eventSerializer())
