@@ -110,7 +110,7 @@ public class ProjectionProcessors implements ReadModelStatus {
      * every node). -1 before the processor has ever started.
      */
     public long position(String readModel) {
-        return progress(readModel, new TreeSet<>());
+        return progress(readModel, null);
     }
 
     /**
@@ -130,7 +130,7 @@ public class ProjectionProcessors implements ReadModelStatus {
         return new Progress(applied == Long.MAX_VALUE ? -1 : applied, gaps, parked);
     }
 
-    /** A read model's lowest applied position over all its segments, adding their gaps to {@code gaps}. */
+    /** A read model's lowest applied position over all its segments, adding their gaps to {@code gaps} if given. */
     private long progress(String readModel, SortedSet<Long> gaps) {
         Map<Integer, EventTrackerStatus> local = processor(readModel).processingStatus();
         long applied = Long.MAX_VALUE;
@@ -146,7 +146,7 @@ public class ProjectionProcessors implements ReadModelStatus {
                             ? mine.getCurrentPosition().getAsLong()
                             : token == null ? -1 : token.position().orElse(-1);
                     applied = Math.min(applied, position);
-                    if (WrappedToken.unwrapLowerBound(token) instanceof GapAwareTrackingToken gapAware) {
+                    if (gaps != null && WrappedToken.unwrapLowerBound(token) instanceof GapAwareTrackingToken gapAware) {
                         gaps.addAll(gapAware.getGaps());
                     }
                 }

@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongFunction;
 
 /**
  * Answers every KPI question from the read models, in one read-only transaction so the figures of one answer come
@@ -87,40 +86,37 @@ public class KpiQueryHandler {
     }
 
     private Object summary(FindKpiSummaryQuery query, boolean fresh) {
-        return answer(query, query.scope().knownAt(), fresh, position -> new KpiAnswers(readModel).summary(query, position));
+        return answer(query, query.scope().knownAt(), fresh, (answers, position) -> answers.summary(query, position));
     }
 
     private MonthlyKpisView monthly(FetchMonthlyKpisQuery query, boolean fresh) {
-        return answer(query, query.scope().knownAt(), fresh, position -> new KpiAnswers(readModel).monthly(query, position));
+        return answer(query, query.scope().knownAt(), fresh, (answers, position) -> answers.monthly(query, position));
     }
 
     private FunnelView funnel(FindFunnelQuery query, boolean fresh) {
-        return answer(query, query.scope().knownAt(), fresh, position -> new KpiAnswers(readModel).funnel(query, position));
+        return answer(query, query.scope().knownAt(), fresh, (answers, position) -> answers.funnel(query, position));
     }
 
     /**
      * In one read-only transaction: refused while a read model rebuilds; then the answer at the read models' position
      * (or the last one recorded by "as known at"), kept or computed.
      */
-    private <T> T answer(Object question, Instant knownAt, boolean fresh, LongFunction<T> compute) {
+    private <T> T answer(Object question, Instant knownAt, boolean fresh, Answering<T> compute) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            refuseWhileIncomplete();
+            KpiAnswers answers = answers();
             ReadModelStatus.Progress progress = status.progress();
-            long position = progress.applied();
-            if (knownAt != null) {
-                readModel.planForTheParametersGiven();
-                position = Math.min(position, readModel.storePositionAt(knownAt));
-            }
-            long at = position;
-            return cache.answer(question, at, settled(progress, at), fresh, () -> {
-                if (knownAt == null) {
-                    readModel.planForTheParametersGiven();
-                }
-                return compute.apply(at);
-            });
+            long position = position(progress.applied(), knownAt);
+            return cache.answer(question, position, settled(progress, position), fresh,
+                    () -> compute.answer(answers, position));
         });
     }
 
+    @FunctionalInterface
+    private interface Answering<T> {
+        T answer(KpiAnswers answers, long position);
+    }
+
+    /** Empty when no such lead was known at the moment asked. */
     @QueryHandler
     public Optional<CustomerLtvView> handle(FindCustomerLtvQuery query) {
         refuseWhileIncomplete();
@@ -197,7 +193,10 @@ public class KpiQueryHandler {
 
     /** The read models' position, or for "as known at" the last store position recorded by then. */
     public long position(Instant knownAt) {
-        long applied = status.position();
+        return position(status.position(), knownAt);
+    }
+
+    private long position(long applied, Instant knownAt) {
         return knownAt == null ? applied : Math.min(applied, readModel.storePositionAt(knownAt));
     }
 }
