@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -51,49 +53,38 @@ final class EventReplay {
         FoldedFacts facts = new FoldedFacts(knownAt);
         MessageDigest digest = sha256();
         long read = 0;
-        // the replay's own decoders, gone when it ends: a pool kept in a static field would outlive a dev-mode reload
+        // the replay's own threads, gone when it ends: a pool kept in a static field would outlive a dev-mode reload
         ExecutorService decoders = decoders();
-        try (Stream<? extends TrackedEventMessage<?>> stream = storageEngine.readEvents(null, false)) {
-            Iterator<? extends TrackedEventMessage<?>> events = stream.iterator();
-            // decoding (deserialise, re-serialise, digest header) is most of the work and independent per event: a
-            // chunk is decoded on the decoder threads while this thread reads the next one from the store; the fold
-            // and the digest then take the decoded events strictly in store order
-            Future<Decoded[]> pending = null;
-            boolean past = false;
-            while (!past) {
-                List<TrackedEventMessage<?>> chunk = nextChunk(events);
-                Future<Decoded[]> next = chunk.isEmpty() ? null : decoders.submit(() -> decode(chunk));
-                if (pending != null) {
-                    for (Decoded event : await(pending)) {
-                        if (event.position() > maxPosition) {
-                            past = true;
-                            break;
-                        }
-                        if (recordedUntil != null && event.timestamp().isAfter(recordedUntil)) {
-                            continue;
-                        }
-                        facts.apply(event.payload(), event.timestamp());
-                        read++;
-                        digest.update(event.header());
-                        digest.update(event.serialized());
-                        digest.update((byte) '\n');
+        Reader reader = new Reader(maxPosition, decoders);
+        Thread readerThread = daemon(reader, "audit-replay-reader-");
+        readerThread.start();
+        try {
+            // three stages, each on its own thread: the reader fetches chunks from the store (mostly waiting for the
+            // database) and hands each to a decoder (deserialise, re-serialise, digest header, independent per event);
+            // this thread folds and digests the decoded events strictly in store order. Before the reader had its
+            // own thread, this one waited for every fetch: two thirds of a replay's wall time
+            fold:
+            while (true) {
+                Future<Decoded[]> chunk = reader.next();
+                if (chunk == null) {
+                    break;
+                }
+                for (Decoded event : await(chunk)) {
+                    if (event.position() > maxPosition) {
+                        break fold;
                     }
-                }
-                if (next == null) {
-                    break;
-                }
-                if (past) {
-                    next.cancel(false);
-                    break;
-                }
-                pending = next;
-                if (chunk.get(0).trackingToken().position().orElse(Long.MAX_VALUE) > maxPosition) {
-                    // every event of the chunk just read is past the cut: the previous chunk was the last needed
-                    next.cancel(false);
-                    break;
+                    if (recordedUntil != null && event.timestamp().isAfter(recordedUntil)) {
+                        continue;
+                    }
+                    facts.apply(event.payload(), event.timestamp());
+                    read++;
+                    digest.update(event.header());
+                    digest.update(event.serialized());
+                    digest.update((byte) '\n');
                 }
             }
         } finally {
+            reader.stop();
             decoders.shutdownNow();
         }
         return new Result(facts, read, HexFormat.of().formatHex(digest.digest()));
@@ -102,20 +93,91 @@ final class EventReplay {
     /** Events read from the store per chunk handed to the decoders. */
     private static final int CHUNK = 1000;
 
-    private static final AtomicInteger DECODER_THREADS = new AtomicInteger();
+    /** Chunks read ahead of the fold: enough to keep the database and both decoders busy, few enough to bound memory. */
+    private static final int READ_AHEAD = 4;
+
+    private static final AtomicInteger REPLAY_THREADS = new AtomicInteger();
+
+    /**
+     * Reads the store in chunks on its own thread, up to the first chunk that starts past {@code maxPosition}, and
+     * queues each chunk's decoding in store order. A failure to read is queued as a failed chunk, so that the fold
+     * throws it after every event read before it; the end of the store is an empty queue entry.
+     */
+    private final class Reader implements Runnable {
+
+        private static final Future<Decoded[]> END = CompletableFuture.completedFuture(null);
+
+        private final long maxPosition;
+        private final ExecutorService decoders;
+        private final BlockingQueue<Future<Decoded[]>> chunks = new ArrayBlockingQueue<>(READ_AHEAD);
+        private volatile boolean stopped;
+
+        Reader(long maxPosition, ExecutorService decoders) {
+            this.maxPosition = maxPosition;
+            this.decoders = decoders;
+        }
+
+        @Override
+        public void run() {
+            try {
+                try (Stream<? extends TrackedEventMessage<?>> stream = storageEngine.readEvents(null, false)) {
+                    Iterator<? extends TrackedEventMessage<?>> events = stream.iterator();
+                    while (!stopped) {
+                        List<TrackedEventMessage<?>> chunk = nextChunk(events);
+                        if (chunk.isEmpty()) {
+                            break;
+                        }
+                        chunks.put(decoders.submit(() -> decode(chunk)));
+                        if (chunk.get(0).trackingToken().position().orElse(Long.MAX_VALUE) > maxPosition) {
+                            break;
+                        }
+                    }
+                } catch (RuntimeException | Error failure) {
+                    if (!stopped) {
+                        chunks.put(CompletableFuture.failedFuture(failure));
+                    }
+                }
+                chunks.put(END);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /**
+         * The fold has ended, done or failed, and takes no more chunks. Not an interrupt: the reader may be inside a
+         * fetch, and an interrupted JDBC or JTA call fails noisily; it stops after the chunk it is reading. Emptying
+         * the queue means its last puts (a chunk, then the end) cannot block.
+         */
+        void stop() {
+            stopped = true;
+            chunks.clear();
+        }
+
+        /** The next chunk in store order, or null at the end. */
+        Future<Decoded[]> next() {
+            try {
+                Future<Decoded[]> chunk = chunks.take();
+                return chunk == END ? null : chunk;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while replaying the event store", e);
+            }
+        }
+    }
 
     /**
      * Two decoders at most: a chunk decoding while the next is read, and one more queued behind it. Daemon threads,
      * so that a replay cut short never keeps the JVM alive.
      */
     private static ExecutorService decoders() {
-        ThreadFactory threads = runnable -> {
-            Thread thread = new Thread(runnable, "audit-replay-" + DECODER_THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
         return Executors.newFixedThreadPool(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())),
-                threads);
+                runnable -> daemon(runnable, "audit-replay-"));
+    }
+
+    private static Thread daemon(Runnable runnable, String prefix) {
+        Thread thread = new Thread(runnable, prefix + REPLAY_THREADS.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
     }
 
     /**

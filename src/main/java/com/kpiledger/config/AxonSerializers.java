@@ -3,12 +3,30 @@ package com.kpiledger.config;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
+import org.axonframework.serialization.SerializedType;
+import org.axonframework.serialization.UnknownSerializedType;
 import org.axonframework.serialization.json.JacksonSerializer;
+
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The serializer of everything Axon stores. It owns its ObjectMapper so that no REST setting can ever change the
@@ -22,6 +40,8 @@ final class AxonSerializers {
     static JacksonSerializer jackson(ClassLoader classLoader) {
         ObjectMapper mapper = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
+                // registered after the JavaTimeModule, so it is the one asked for an Instant
+                .registerModule(new SimpleModule("kpi-ledger-instants").addDeserializer(Instant.class, new Instants()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
                 // upcasters see stored decimals exactly, never as doubles, and with their scale
@@ -31,6 +51,124 @@ final class AxonSerializers {
                 .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
                 .setVisibility(PropertyAccessor.CREATOR, JsonAutoDetect.Visibility.ANY);
         // dev-mode reloads give application classes a new class loader; resolve payload types through the current one
-        return JacksonSerializer.builder().objectMapper(mapper).classLoader(classLoader).build();
+        // (what JacksonSerializer.Builder#build does with its class loader, which a subclass cannot call)
+        mapper.setTypeFactory(mapper.getTypeFactory().withClassLoader(classLoader));
+        return new Cached(JacksonSerializer.builder().objectMapper(mapper));
+    }
+
+    /**
+     * Axon's JacksonSerializer, with what it looked up for every message kept: the class of a type name (Jackson's
+     * {@code TypeFactory.findClass}, a {@code Class.forName} each time) and the reader of a class. Together they were a
+     * fifth of the CPU of decoding events in a verification. Unknown types are not kept here; Axon keeps those.
+     */
+    static final class Cached extends JacksonSerializer {
+
+        private final Map<String, Class<?>> classes = new ConcurrentHashMap<>();
+        private final Map<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
+        private final ObjectWriter writer;
+
+        Cached(JacksonSerializer.Builder builder) {
+            super(builder);
+            this.writer = getObjectMapper().writer();
+        }
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public Class classForType(SerializedType type) {
+            Class<?> known = classes.get(type.getName());
+            if (known != null) {
+                return known;
+            }
+            Class<?> found = super.classForType(type);
+            if (found != UnknownSerializedType.class && found != Void.class) {
+                classes.put(type.getName(), found);
+            }
+            return found;
+        }
+
+        @Override
+        protected ObjectReader getReader(Class<?> type) {
+            return readers.computeIfAbsent(type, super::getReader);
+        }
+
+        @Override
+        protected ObjectWriter getWriter() {
+            return writer;
+        }
+    }
+
+    /**
+     * Reads an {@link Instant} written as {@code Instant.toString()} writes it ({@code 2025-03-01T09:30:00Z}, and
+     * with 1 to 9 fraction digits) digit by digit; anything else, and any out-of-range field, goes to the JavaTimeModule's
+     * deserializer, so the result, and any error, is always the same as its own. Parsing with
+     * {@code DateTimeFormatter.ISO_INSTANT} was a tenth of the CPU of decoding events.
+     */
+    static final class Instants extends JsonDeserializer<Instant> {
+
+        private static final int SHORTEST = "2025-03-01T09:30:00Z".length();
+
+        @Override
+        public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            if (parser.hasToken(JsonToken.VALUE_STRING)) {
+                Instant fast = parse(parser.getText());
+                if (fast != null) {
+                    return fast;
+                }
+            }
+            return InstantDeserializer.INSTANT.deserialize(parser, context);
+        }
+
+        /** The instant in the exact form {@code Instant.toString()} writes, or null for anything else. */
+        static Instant parse(String text) {
+            int length = text.length();
+            if (length < SHORTEST || length > SHORTEST + 10 || text.charAt(4) != '-' || text.charAt(7) != '-'
+                    || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':'
+                    || text.charAt(length - 1) != 'Z') {
+                return null;
+            }
+            int nanos = 0;
+            if (length > SHORTEST) {
+                int fraction = length - SHORTEST - 1;
+                if (text.charAt(19) != '.' || fraction < 1) {
+                    return null;
+                }
+                nanos = digits(text, 20, 20 + fraction);
+                if (nanos < 0) {
+                    return null;
+                }
+                for (int i = fraction; i < 9; i++) {
+                    nanos *= 10;
+                }
+            }
+            int year = digits(text, 0, 4);
+            int month = digits(text, 5, 7);
+            int day = digits(text, 8, 10);
+            int hour = digits(text, 11, 13);
+            int minute = digits(text, 14, 16);
+            int second = digits(text, 17, 19);
+            // a leap second (":60") and every invalid field are left to the JavaTimeModule
+            if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0
+                    || second > 59) {
+                return null;
+            }
+            try {
+                return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeException invalid) {
+                return null;
+            }
+        }
+
+        /** The decimal number in {@code [from, to)}, or -1 if any of its characters is not an ASCII digit. */
+        private static int digits(String text, int from, int to) {
+            int value = 0;
+            for (int i = from; i < to; i++) {
+                char c = text.charAt(i);
+                if (c < '0' || c > '9') {
+                    return -1;
+                }
+                value = value * 10 + (c - '0');
+            }
+            return value;
+        }
     }
 }
