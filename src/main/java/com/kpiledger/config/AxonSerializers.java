@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -41,7 +43,9 @@ final class AxonSerializers {
         ObjectMapper mapper = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
                 // registered after the JavaTimeModule, so it is the one asked for an Instant
-                .registerModule(new SimpleModule("kpi-ledger-instants").addDeserializer(Instant.class, new Instants()))
+                .registerModule(new SimpleModule("kpi-ledger-instants")
+                        .addSerializer(Instant.class, new InstantText())
+                        .addDeserializer(Instant.class, new Instants()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
                 // upcasters see stored decimals exactly, never as doubles, and with their scale
@@ -94,6 +98,70 @@ final class AxonSerializers {
         @Override
         protected ObjectWriter getWriter() {
             return writer;
+        }
+    }
+
+    /**
+     * Writes an {@link Instant} exactly as the JavaTimeModule writes it here ({@code Instant.toString()}: fraction digits
+     * in groups of three, as many as needed), without {@code DateTimeFormatter}; years outside 0000–9999 are left to
+     * {@code Instant.toString()}. Every event is serialised again when it is verified.
+     */
+    static final class InstantText extends StdSerializer<Instant> {
+
+        private static final long FIRST = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
+        private static final long LAST = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+
+        InstantText() {
+            super(Instant.class);
+        }
+
+        @Override
+        public void serialize(Instant instant, JsonGenerator generator, SerializerProvider provider) throws IOException {
+            generator.writeString(format(instant));
+        }
+
+        /** {@code instant.toString()}, faster. */
+        static String format(Instant instant) {
+            long seconds = instant.getEpochSecond();
+            if (seconds < FIRST || seconds > LAST) {
+                return instant.toString();
+            }
+            LocalDateTime time = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
+            int year = time.getYear();
+            int nanos = instant.getNano();
+            char[] text = new char[30];
+            int at = put(text, 0, year, 4);
+            text[at++] = '-';
+            at = put(text, at, time.getMonthValue(), 2);
+            text[at++] = '-';
+            at = put(text, at, time.getDayOfMonth(), 2);
+            text[at++] = 'T';
+            at = put(text, at, time.getHour(), 2);
+            text[at++] = ':';
+            at = put(text, at, time.getMinute(), 2);
+            text[at++] = ':';
+            at = put(text, at, time.getSecond(), 2);
+            if (nanos != 0) {
+                text[at++] = '.';
+                if (nanos % 1_000_000 == 0) {
+                    at = put(text, at, nanos / 1_000_000, 3);
+                } else if (nanos % 1000 == 0) {
+                    at = put(text, at, nanos / 1000, 6);
+                } else {
+                    at = put(text, at, nanos, 9);
+                }
+            }
+            text[at++] = 'Z';
+            return new String(text, 0, at);
+        }
+
+        /** Writes {@code value} as exactly {@code width} decimal digits, zero-padded, and returns the next index. */
+        private static int put(char[] text, int at, int value, int width) {
+            for (int i = at + width - 1; i >= at; i--) {
+                text[i] = (char) ('0' + value % 10);
+                value /= 10;
+            }
+            return at + width;
         }
     }
 

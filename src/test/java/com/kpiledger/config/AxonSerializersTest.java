@@ -1,6 +1,7 @@
 package com.kpiledger.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.kpiledger.coreapi.lead.LeadCapturedEvent;
@@ -42,6 +43,34 @@ class AxonSerializersTest {
             String json = '"' + instant.toString() + '"';
             assertThat(AxonSerializers.Instants.parse(instant.toString())).as(json).isEqualTo(instant);
             assertThat(read(json)).as(json).isEqualTo(STANDARD.readValue(json, Instant.class));
+        }
+    }
+
+    @Test
+    void instantsAreWrittenAsTheJavaTimeModuleWritesThem() throws Exception {
+        ObjectMapper standardWriter = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        Random random = new Random(2026);
+        long from = Instant.parse("-1000-01-01T00:00:00Z").getEpochSecond();
+        long to = Instant.parse("+12000-12-31T23:59:59Z").getEpochSecond();
+        for (int i = 0; i < 100_000; i++) {
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            Instant instant = Instant.ofEpochSecond(from + (long) (random.nextDouble() * (to - from)), nanos);
+            assertThat(AxonSerializers.InstantText.format(instant)).isEqualTo(instant.toString());
+            assertThat(serializer.getObjectMapper().writeValueAsString(instant))
+                    .isEqualTo(standardWriter.writeValueAsString(instant));
+        }
+        for (Instant edge : List.of(Instant.EPOCH, Instant.MIN, Instant.MAX, Instant.parse("0000-01-01T00:00:00Z"),
+                Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.parse("2024-02-29T12:00:00.000000001Z"),
+                Instant.parse("1969-12-31T23:59:59.100Z"), Instant.parse("2025-03-01T09:30:00.010Z"))) {
+            assertThat(AxonSerializers.InstantText.format(edge)).isEqualTo(edge.toString());
+            assertThat(serializer.getObjectMapper().writeValueAsString(edge))
+                    .isEqualTo(standardWriter.writeValueAsString(edge));
         }
     }
 
