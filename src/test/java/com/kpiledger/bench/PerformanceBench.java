@@ -190,7 +190,9 @@ class PerformanceBench {
         builder.redirectOutput(new File("target", "bench-service.log"));
         service = builder.start();
         await(Duration.ofSeconds(180), () -> status("/q/health/ready") == 200, "service ready");
-        await(Duration.ofSeconds(60), () -> segmentsClaimed() == 8, "read models' segments claimed");
+        // every segment of both read models: the service's default (4 each) unless the environment sets another
+        int segments = 2 * Integer.parseInt(builder.environment().getOrDefault("KPI_LEDGER_PROJECTIONS_SEGMENTS", "4"));
+        await(Duration.ofSeconds(60), () -> segmentsClaimed() == segments, "read models' segments claimed");
         results.put("service JVM options", "`" + serviceJvmArgs + "`" + (serviceEnv.isEmpty() ? "" : ", environment `" + serviceEnv + "`"));
     }
 
