@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -29,17 +30,7 @@ class AxonSerializersTest {
 
     @Test
     void instantsWrittenByInstantToStringAreReadAsTheJavaTimeModuleReadsThem() throws Exception {
-        Random random = new Random(2025);
-        long from = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
-        long to = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
-        for (int i = 0; i < 100_000; i++) {
-            int nanos = switch (i % 4) {
-                case 0 -> 0;
-                case 1 -> random.nextInt(1000) * 1_000_000;
-                case 2 -> random.nextInt(1_000_000) * 1000;
-                default -> random.nextInt(1_000_000_000);
-            };
-            Instant instant = Instant.ofEpochSecond(from + (long) (random.nextDouble() * (to - from)), nanos);
+        for (Instant instant : randomInstants(2025, "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z")) {
             String json = '"' + instant.toString() + '"';
             assertThat(AxonSerializers.Instants.parse(instant.toString())).as(json).isEqualTo(instant);
             assertThat(read(json)).as(json).isEqualTo(STANDARD.readValue(json, Instant.class));
@@ -50,17 +41,7 @@ class AxonSerializersTest {
     void instantsAreWrittenAsTheJavaTimeModuleWritesThem() throws Exception {
         ObjectMapper standardWriter = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        Random random = new Random(2026);
-        long from = Instant.parse("-1000-01-01T00:00:00Z").getEpochSecond();
-        long to = Instant.parse("+12000-12-31T23:59:59Z").getEpochSecond();
-        for (int i = 0; i < 100_000; i++) {
-            int nanos = switch (i % 4) {
-                case 0 -> 0;
-                case 1 -> random.nextInt(1000) * 1_000_000;
-                case 2 -> random.nextInt(1_000_000) * 1000;
-                default -> random.nextInt(1_000_000_000);
-            };
-            Instant instant = Instant.ofEpochSecond(from + (long) (random.nextDouble() * (to - from)), nanos);
+        for (Instant instant : randomInstants(2026, "-1000-01-01T00:00:00Z", "+12000-12-31T23:59:59Z")) {
             assertThat(AxonSerializers.InstantText.format(instant)).isEqualTo(instant.toString());
             assertThat(serializer.getObjectMapper().writeValueAsString(instant))
                     .isEqualTo(standardWriter.writeValueAsString(instant));
@@ -122,6 +103,24 @@ class AxonSerializersTest {
         for (int i = 0; i < 2; i++) {
             assertThat((Object) serializer.deserialize(unknown)).isInstanceOf(UnknownSerializedType.class);
         }
+    }
+
+    /** 100,000 instants between two, seeded; by turns whole seconds, and 3, 6 and 9 fraction digits. */
+    private static List<Instant> randomInstants(long seed, String first, String last) {
+        Random random = new Random(seed);
+        long from = Instant.parse(first).getEpochSecond();
+        long to = Instant.parse(last).getEpochSecond();
+        List<Instant> instants = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            instants.add(Instant.ofEpochSecond(from + (long) (random.nextDouble() * (to - from)), nanos));
+        }
+        return instants;
     }
 
     private Instant read(String json) throws Exception {
